@@ -1,0 +1,71 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ClsModule, ClsServiceManager } from 'nestjs-cls';
+import type { Request } from 'express';
+import { AuthModule } from '@ruche/auth';
+import { AppConfig, ConfigModule } from '@ruche/config';
+import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
+import { createErrorFormatter, createGraphQLContext } from '@ruche/graphql';
+import { identityEntities, IdentityModule } from '@ruche/identity';
+import { MailModule } from '@ruche/mail';
+import { migrations } from '@ruche/migrations';
+import { HealthModule, requestIdFor } from '@ruche/observability';
+
+export const entities = [...identityEntities];
+
+/** Composition root: wires platform and domain modules; holds no logic of its own. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig & { database: { url: string } }): DynamicModule {
+    const database = DatabaseModule.forRoot(
+      dataSourceOptions(
+        { url: config.database.url, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs },
+        { entities, migrations },
+      ),
+    );
+    const graphqlLogger = new Logger('GraphQL');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        database,
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: true,
+            generateId: true,
+            idGenerator: (req: Request) => (typeof req.id === 'string' ? req.id : requestIdFor(req)),
+          },
+          plugins: [transactionsPlugin(database)],
+        }),
+        DbModule,
+        MailModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'auth', ttl: 60_000, limit: config.signInProtection.throttlePerMinute }],
+        }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: config.graphql.introspection,
+          graphiql: !config.production,
+          csrfPrevention: true,
+          allowBatchedHttpRequests: false,
+          includeStacktraceInErrorResponses: false,
+          autoTransformHttpErrors: false,
+          context: createGraphQLContext,
+          formatError: createErrorFormatter({
+            requestId: () => ClsServiceManager.getClsService()?.getId(),
+            logUnexpected: (error, requestId) => graphqlLogger.error({ err: error, requestId }, 'unexpected error'),
+          }),
+        }),
+        AuthModule.register({ imports: [IdentityModule] }),
+        IdentityModule,
+        HealthModule,
+      ],
+    };
+  }
+}

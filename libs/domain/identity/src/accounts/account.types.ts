@@ -1,0 +1,42 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { toGlobalId } from '@ruche/kernel';
+import type { UserEntity } from './account.entities';
+
+@ObjectType({ description: 'A person. E-mail is shown only to the person themself.' })
+export class User {
+  @Field(() => ID) id!: string;
+  @Field() displayName!: string;
+  @Field(() => String, { nullable: true, description: 'Only visible to the user themself.' }) email!: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only visible to the user themself.' })
+  emailVerified!: boolean | null;
+  @Field() createdAt!: Date;
+
+  /** Internal: the uuid, for field resolvers. */
+  userId!: string;
+
+  static from(row: UserEntity, viewerId: string | null): User {
+    const self = row.id === viewerId;
+    return Object.assign(new User(), {
+      id: toGlobalId('User', row.id),
+      userId: row.id,
+      displayName: row.displayName,
+      email: self ? row.email : null,
+      emailVerified: self ? row.emailVerifiedAt !== null : null,
+      createdAt: row.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class AuthPayload {
+  @Field({ description: 'Short-lived JWT; send as `Authorization: Bearer <token>`.' }) accessToken!: string;
+  @Field() accessTokenExpiresAt!: Date;
+  @Field({ description: 'Opaque, single use: exchange it with refreshSession for a new pair.' })
+  refreshToken!: string;
+  @Field(() => User) user!: User;
+}
+
+@ObjectType()
+export class VerifyEmailPayload {
+  @Field(() => User) user!: User;
+}

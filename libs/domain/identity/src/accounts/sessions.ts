@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokenIssuer, SessionValidator, type AccessTokenClaims, type Viewer } from '@ruche/auth';
+import { AppConfig } from '@ruche/config';
+import { Db } from '@ruche/database';
+import { Clock, hashSecretToken, newSecretToken } from '@ruche/kernel';
+import { RefreshTokenEntity, SessionFamilyEntity, type UserEntity } from './account.entities';
+
+export interface IssuedSession {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+}
+
+/** Session families, rotating refresh tokens and access tokens. */
+@Injectable()
+export class Sessions extends SessionValidator {
+  constructor(
+    private readonly db: Db,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly accessTokens: AccessTokenIssuer,
+  ) {
+    super();
+  }
+
+  /** Starts a new family (one sign-in) and returns its first token pair. */
+  async start(user: UserEntity): Promise<IssuedSession> {
+    const family = await this.db.manager.getRepository(SessionFamilyEntity).save({ userId: user.id });
+    return this.issue(user, family.id);
+  }
+
+  /** Issues an access token and the family's next refresh token. */
+  async issue(user: UserEntity, familyId: string): Promise<IssuedSession> {
+    const refreshToken = newSecretToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.sessions.refreshTtlDays * 86_400_000);
+    await this.db.manager
+      .getRepository(RefreshTokenEntity)
+      .insert({ familyId, tokenHash: hashSecretToken(refreshToken), expiresAt });
+    const access = this.accessTokens.issue({ sub: user.id, sid: familyId, tv: user.tokenVersion });
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken };
+  }
+
+  /**
+   * Spends a refresh token. Exactly one of any number of concurrent calls wins (row lock + re-check). A token
+   * that was already spent means it leaked: the whole family is revoked. Returns the family and user, or null.
+   */
+  async consumeRefreshToken(token: string): Promise<{ familyId: string; userId: string } | null> {
+    const tokenHash = hashSecretToken(token);
+    const now = this.clock.now();
+    const [spent]: { family_id: string; user_id: string }[][] = await this.db.manager.query(
+      `UPDATE refresh_tokens t SET used_at = $2
+       FROM session_families f
+       WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2
+         AND f.id = t.family_id AND f.revoked_at IS NULL
+       RETURNING t.family_id, f.user_id`,
+      [tokenHash, now],
+    );
+    const row = spent[0];
+    if (row) return { familyId: row.family_id, userId: row.user_id };
+
+    const reused: { family_id: string }[] = await this.db.manager.query(
+      'SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NOT NULL',
+      [tokenHash],
+    );
+    if (reused[0]) await this.revokeFamily(reused[0].family_id, 'REFRESH_TOKEN_REUSE');
+    return null;
+  }
+
+  async revokeFamily(familyId: string, reason: string): Promise<void> {
+    await this.db.manager.query(
+      'UPDATE session_families SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL',
+      [familyId, this.clock.now(), reason],
+    );
+  }
+
+  /** Ends every session of the user and invalidates their access tokens at once (token version bump). */
+  async revokeAll(userId: string, reason: string): Promise<void> {
+    await this.db.manager.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [userId]);
+    await this.db.manager.query(
+      'UPDATE session_families SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId, this.clock.now(), reason],
+    );
+  }
+
+  /** Checked on every authenticated request: the access token must still match a live session. */
+  override async validate(claims: AccessTokenClaims): Promise<Viewer | null> {
+    const rows: { token_version: number; disabled_at: Date | null; revoked_at: Date | null }[] =
+      await this.db.manager.query(
+        `SELECT u.token_version, u.disabled_at, f.revoked_at
+         FROM users u JOIN session_families f ON f.id = $2 AND f.user_id = u.id
+         WHERE u.id = $1`,
+        [claims.sub, claims.sid],
+      );
+    const row = rows[0];
+    if (!row || row.disabled_at || row.revoked_at || row.token_version !== claims.tv) return null;
+    return { userId: claims.sub, sessionId: claims.sid };
+  }
+}

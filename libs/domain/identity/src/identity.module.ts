@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { SessionValidator } from '@ruche/auth';
+import { AccountsResolver } from './accounts/accounts.resolver';
+import { AccountsService } from './accounts/accounts.service';
+import { EmailVerificationController } from './accounts/email-verification.controller';
+import { PasswordHasher } from './accounts/password-hasher';
+import { Sessions } from './accounts/sessions';
+import { SignInProtection } from './accounts/sign-in-protection';
+import { UsersLoader } from './accounts/users.loader';
+import { Memberships } from './organizations/memberships';
+import { OrganizationMemberResolver, OrganizationsResolver } from './organizations/organizations.resolver';
+import { OrganizationsService } from './organizations/organizations.service';
+
+/** Accounts, sessions and organizations. Exports the SessionValidator the auth guard needs. */
+@Module({
+  controllers: [EmailVerificationController],
+  providers: [
+    AccountsService,
+    AccountsResolver,
+    PasswordHasher,
+    Sessions,
+    { provide: SessionValidator, useExisting: Sessions },
+    SignInProtection,
+    UsersLoader,
+    Memberships,
+    OrganizationsService,
+    OrganizationsResolver,
+    OrganizationMemberResolver,
+  ],
+  exports: [SessionValidator, Memberships, UsersLoader],
+})
+export class IdentityModule {}

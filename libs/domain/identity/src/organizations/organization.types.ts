@@ -1,0 +1,48 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '@ruche/graphql';
+import { toGlobalId } from '@ruche/kernel';
+import type { OrgRole } from '@ruche/policy';
+import { User } from '../accounts/account.types';
+import type { OrganizationEntity } from './organization.entities';
+import { OrgRoleEnum } from './organization.inputs';
+
+@ObjectType({ description: 'A company using Ruche (the tenant).' })
+export class Organization {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() createdAt!: Date;
+  @Field(() => OrgRoleEnum, { nullable: true, description: "The viewer's role in this organization." })
+  viewerRole!: OrgRole | null;
+
+  organizationId!: string;
+
+  static from(row: OrganizationEntity, viewerRole: OrgRole | null): Organization {
+    return Object.assign(new Organization(), {
+      id: toGlobalId('Organization', row.id),
+      organizationId: row.id,
+      name: row.name,
+      createdAt: row.createdAt,
+      viewerRole,
+    });
+  }
+}
+
+@ObjectType()
+export class OrganizationMember {
+  @Field(() => User) user!: User;
+  @Field(() => OrgRoleEnum) role!: OrgRole;
+  @Field() joinedAt!: Date;
+}
+
+export const OrganizationMemberConnection = ConnectionType(OrganizationMember);
+
+@ObjectType()
+export class CreateOrganizationPayload {
+  @Field(() => Organization) organization!: Organization;
+}
+
+@ObjectType()
+export class OrganizationMemberPayload {
+  @Field(() => Organization) organization!: Organization;
+  @Field(() => OrganizationMember) member!: OrganizationMember;
+}

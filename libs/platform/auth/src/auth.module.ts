@@ -1,0 +1,23 @@
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AccessTokenStrategy } from './access-token.strategy';
+
+/**
+ * Authentication plumbing: the global deny-by-default guard and access tokens. `imports` must export a
+ * `SessionValidator` (the identity domain provides it), keeping this library free of domain code.
+ */
+@Module({})
+export class AuthModule {
+  static register(options: { imports: ModuleMetadata['imports'] }): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [PassportModule, ...(options.imports ?? [])],
+      providers: [AccessTokenStrategy, AccessTokenIssuer, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+      exports: [AccessTokenIssuer],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './viewer';
+export * from './decorators';
+export * from './access-token.guard';
+export * from './access-token.issuer';
+export { ACCESS_TOKEN_ALGORITHM } from './access-token.strategy';
+export * from './auth.module';

@@ -1,0 +1,21 @@
+/** The authenticated person behind a request, as established from a valid access token. */
+export interface Viewer {
+  userId: string;
+  /** The refresh-token family (one sign-in on one device) the access token belongs to. */
+  sessionId: string;
+}
+
+/** Claims of our access tokens. `tv` is the user's token version: bumping it revokes every access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  tv: number;
+}
+
+/**
+ * Port implemented by the identity domain: turns verified claims into a Viewer, or null when the user is
+ * disabled, signed out everywhere (token version changed) or this session was signed out.
+ */
+export abstract class SessionValidator {
+  abstract validate(claims: AccessTokenClaims): Promise<Viewer | null>;
+}

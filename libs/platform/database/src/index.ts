@@ -1,0 +1,6 @@
+export * from './data-source-options';
+export * from './database.module';
+export * from './database-bootstrap';
+export * from './db';
+export * from './embedded-postgres';
+export * from './snake-naming.strategy';

@@ -1,0 +1,6 @@
+export * from './format-error';
+export * from './validation';
+export * from './connection';
+export * from './loaders';
+export * from './graphql-context';
+export * from './throttler.guard';

@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './request-id';
+export * from './http-logger';
+export * from './health.module';

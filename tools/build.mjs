@@ -1,0 +1,44 @@
+// Compiles apps/, libs/ and migrations/ to CommonJS in dist/ with SWC (fast; `npm run typecheck` does types).
+// Path aliases come from tsconfig.base.json, the single source of truth, and are rewritten to relative paths.
+import { transformFile } from '@swc/core';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'dist');
+const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.base.json'), 'utf8'));
+
+export const swcOptions = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+    baseUrl: root,
+    paths: tsconfig.compilerOptions.paths,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: true,
+};
+
+async function* sources(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sources(path);
+    else if (entry.name.endsWith('.ts') && !/\.(spec|e2e-spec|int-spec|d)\.ts$/.test(entry.name)) yield path;
+  }
+}
+
+await rm(out, { recursive: true, force: true });
+let count = 0;
+for (const top of ['apps', 'libs', 'migrations']) {
+  for await (const file of sources(join(root, top))) {
+    const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
+    const { code, map } = await transformFile(file, { ...swcOptions, filename: file, outputPath: target });
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map`);
+    if (map) await writeFile(`${target}.map`, map);
+    count++;
+  }
+}
+console.log(`built ${count} files into dist/`);
