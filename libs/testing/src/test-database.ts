@@ -1,0 +1,102 @@
+import { Client } from 'pg';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@ruche/database';
+import { migrations } from '@ruche/migrations';
+
+/** Set by the global setup, read by every worker. */
+export const ADMIN_URL_ENV = 'RUCHE_TEST_ADMIN_URL';
+export const TEMPLATE_ENV = 'RUCHE_TEST_TEMPLATE_DB';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function admin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabaseServer {
+  adminUrl: string;
+  template: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Once per test run: a PostgreSQL server (DATABASE_URL's, or an embedded one in a temp folder) and a template
+ * database built by the real migrations. Each test file then clones the template (sub-second).
+ */
+export async function startTestDatabaseServer(externalUrl: string | undefined): Promise<TestDatabaseServer> {
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let adminUrl: string;
+  if (externalUrl) {
+    adminUrl = externalUrl;
+  } else {
+    embedded = await startEmbeddedPostgres({
+      dir: mkdtempSync(join(tmpdir(), 'ruche-test-pg-')),
+      port: await freePort(),
+      persistent: false,
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' },
+    });
+    adminUrl = embedded.adminUrl;
+  }
+  const template = `ruche_tpl_${process.pid}`;
+  await admin(adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${template}`);
+    await c.query(`CREATE DATABASE ${template}`);
+  });
+  await runMigrations(
+    new DataSource(
+      dataSourceOptions(
+        { url: withDatabase(adminUrl, template), poolSize: 1, statementTimeoutMs: 0 },
+        { entities: [], migrations },
+      ),
+    ),
+  );
+  return {
+    adminUrl,
+    template,
+    stop: async () => {
+      await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).catch(() => undefined);
+      await embedded?.stop();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A fresh, migrated database for one test file; `drop` removes it. */
+export async function cloneTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env[ADMIN_URL_ENV];
+  const template = process.env[TEMPLATE_ENV];
+  if (!adminUrl || !template) throw new Error('The Jest global setup did not run (no test database server)');
+  const name = `${template}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${counter++}`;
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  return {
+    url: withDatabase(adminUrl, name),
+    name,
+    drop: () => admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
