@@ -102,3 +102,11 @@ export function toConnection<Row, Node>(
 export class OkPayload {
   @Field() ok!: boolean;
 }
+
+/**
+ * SQL for a timestamp as an exact cursor value. JavaScript dates stop at milliseconds while PostgreSQL keeps
+ * microseconds: a cursor built from a Date would repeat or skip rows that share a millisecond.
+ */
+export function cursorTimestampSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}

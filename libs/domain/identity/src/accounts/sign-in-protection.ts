@@ -37,15 +37,15 @@ export class SignInProtection {
     const p = this.config.signInProtection;
     await this.db.manager.query(
       `INSERT INTO sign_in_attempts AS a (email_hash, failures, window_started_at, locked_until, lock_count)
-       VALUES ($1, 1, $2, NULL, 0)
+       VALUES ($1, 1, $2::timestamptz, NULL, 0)
        ON CONFLICT (email_hash) DO UPDATE SET
-         failures = CASE WHEN a.window_started_at < $2 - make_interval(mins => $3) THEN 1 ELSE a.failures + 1 END,
-         window_started_at = CASE WHEN a.window_started_at < $2 - make_interval(mins => $3) THEN $2 ELSE a.window_started_at END`,
+         failures = CASE WHEN a.window_started_at < $2::timestamptz - make_interval(mins => $3::int) THEN 1 ELSE a.failures + 1 END,
+         window_started_at = CASE WHEN a.window_started_at < $2::timestamptz - make_interval(mins => $3::int) THEN $2 ELSE a.window_started_at END`,
       [this.key(email), this.clock.now(), p.lockoutWindowMinutes],
     );
     await this.db.manager.query(
       `UPDATE sign_in_attempts SET
-         locked_until = $2 + make_interval(mins => LEAST($4::int, $3::int * (2 ^ LEAST(lock_count, 16))::int)),
+         locked_until = $2::timestamptz + make_interval(mins => LEAST($4::int, $3::int * (2 ^ LEAST(lock_count, 16))::int)),
          lock_count = lock_count + 1,
          failures = 0
        WHERE email_hash = $1 AND failures >= $5`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
-import { decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
+import { cursorTimestampSql, decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import {
   badInput,
   conflict,
@@ -105,8 +105,8 @@ export class OrganizationsService {
   /** Members oldest first, keyset-paginated on (joined at, user id). */
   async members(organizationId: string, args: ConnectionArgs): Promise<Connection<MemberRow>> {
     const after = args.after ? decodeCursor(args.after, 2) : null;
-    const rows: { user_id: string; role: OrgRole; created_at: Date }[] = await this.db.manager.query(
-      `SELECT user_id, role, created_at FROM organization_memberships
+    const rows: { user_id: string; role: OrgRole; created_at: Date; position: string }[] = await this.db.manager.query(
+      `SELECT user_id, role, created_at, ${cursorTimestampSql('created_at')} AS position FROM organization_memberships
        WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, user_id) > ($2::timestamptz, $3::uuid))
        ORDER BY created_at, user_id LIMIT $4`,
       [organizationId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
@@ -114,7 +114,7 @@ export class OrganizationsService {
     return toConnection(
       rows,
       args,
-      (r) => [r.created_at.toISOString(), r.user_id],
+      (r) => [r.position, r.user_id],
       (r) => ({ userId: r.user_id, role: r.role, joinedAt: r.created_at }),
     );
   }
