@@ -56,9 +56,10 @@ function depConstraints({ testing }) {
     },
     // Migrations are frozen history: no workspace libs, no packages but TypeORM (node: built-ins are fine).
     { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [], allowedExternalImports: withSubpaths('typeorm') },
+    // The test harness builds its template database with the real migrations.
     {
       sourceTag: 'type:testing',
-      onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:feature', 'type:policy'],
+      onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:feature', 'type:policy', 'type:migrations'],
     },
     // --- scope axis: domain isolation ---
     { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['*'] }, // the app composes everything

