@@ -1,30 +1,12 @@
 // One Jest run for unit tests (*.spec.ts, next to the code) and end-to-end tests (*.e2e-spec.ts) against real
 // PostgreSQL: DATABASE_URL's server when set, otherwise an embedded one started by the global setup.
-const { paths } = require('./tsconfig.base.json').compilerOptions;
-
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/migrations', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: {
-    '^.+\\.(t|j|mj)s$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-          target: 'es2022',
-          keepClassNames: true,
-          // Aliases are rewritten at transform time (as in the build), so they also work in the global setup.
-          baseUrl: __dirname,
-          paths,
-        },
-        module: { type: 'commonjs' },
-      },
-    ],
-  },
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', require('./tools/swc-options.cjs')] },
   // NestJS 12 and Apollo 5 ship ESM only; Jest on Node 20 cannot require() them untransformed.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo|@as-integrations)/)'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',

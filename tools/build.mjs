@@ -1,25 +1,13 @@
 // Compiles apps/, libs/ and migrations/ to CommonJS in dist/ with SWC (fast; `npm run typecheck` does types).
-// Path aliases come from tsconfig.base.json, the single source of truth, and are rewritten to relative paths.
 import { transformFile } from '@swc/core';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'dist');
-const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.base.json'), 'utf8'));
-
-export const swcOptions = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-    baseUrl: root,
-    paths: tsconfig.compilerOptions.paths,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-};
+const require = createRequire(import.meta.url);
+const swcOptions = require('./swc-options.cjs');
 
 async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths never written to logs: credentials, tokens, cookies. */
 export const REDACTED_PATHS = [
@@ -18,13 +18,14 @@ export const REDACTED_PATHS = [
   '*.variables.input.refreshToken',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service: 'ruche-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes Nest's own logging (bootstrap, module init, `new Logger(ctx)`) into the same JSON stream. */
