@@ -62,7 +62,8 @@ function depConstraints({ testing }) {
       onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:feature', 'type:policy', 'type:migrations'],
     },
     // --- scope axis: domain isolation ---
-    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['*'] }, // the app composes everything
+    // The app composes every domain; each new domain scope is listed here explicitly (no wildcards).
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
     { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   ];
