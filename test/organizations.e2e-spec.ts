@@ -109,6 +109,12 @@ describe('organizations', () => {
 
       const twice = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: member.email } }, owner.accessToken);
       expect(codeOf(twice)).toBe('CONFLICT');
+      const byId = await signUp(t);
+      const addedById = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, userId: byId.id } }, owner.accessToken);
+      expect(addedById.data!.addOrganizationMember.member).toEqual({ role: 'MEMBER', user: { id: byId.id } });
+      const neither = await t.gql(ADD_MEMBER, { input: { organizationId: orgId } }, owner.accessToken);
+      expect(neither.errors![0].extensions.fieldErrors.email).toBeDefined();
+
       const nobody = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: uniqueEmail() } }, owner.accessToken);
       expect(codeOf(nobody)).toBe('NOT_FOUND');
     });

@@ -9,6 +9,7 @@ import {
   IsString,
   Length,
   MaxLength,
+  ValidateIf,
 } from 'class-validator';
 import { ORG_ROLES, type OrgRole } from '@ruche/policy';
 
@@ -38,11 +39,17 @@ export class CreateOrganizationInput {
 @InputType()
 export class AddOrganizationMemberInput {
   @Field(() => ID) @IsString() @MaxLength(200) organizationId!: string;
-  @Field({ description: 'E-mail of an existing account.' })
+  @Field({ nullable: true, description: 'E-mail of an existing account (give this or userId).' })
+  @ValidateIf((input: AddOrganizationMemberInput) => input.userId === undefined || input.email !== undefined)
   @IsString()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be a valid e-mail address' })
-  email!: string;
+  email?: string;
+  @Field(() => ID, { nullable: true, description: 'Id of an existing account (give this or email).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  userId?: string;
   @Field(() => OrgRoleEnum, { defaultValue: 'MEMBER' }) @IsOptional() @IsIn(ORG_ROLES) role!: OrgRole;
 }
 

@@ -121,7 +121,14 @@ export class OrganizationsService {
 
   async addMember(viewer: Viewer, input: AddOrganizationMemberInput) {
     const { org, role: viewerRole } = await this.authorize(viewer, input.organizationId, 'org.members.add');
-    const user = await this.db.manager.getRepository(UserEntity).findOneBy({ email: normalizeEmail(input.email) });
+    if (input.email !== undefined && input.userId !== undefined) {
+      throw badInput({ userId: ['give either email or userId, not both'] });
+    }
+    const users = this.db.manager.getRepository(UserEntity);
+    const user =
+      input.userId !== undefined
+        ? await users.findOneBy({ id: fromGlobalId(input.userId, 'User') })
+        : await users.findOneBy({ email: normalizeEmail(input.email!) });
     if (!user) throw notFound('Account');
     const newRole = input.role ?? 'MEMBER';
     return this.db.transaction(async () => {
