@@ -169,7 +169,10 @@ describe('organizations', () => {
       for (const first of [0, 101, -1]) {
         expect(codeOf(await t.gql(ORG, { id: orgId, first }, owner.accessToken))).toBe('BAD_USER_INPUT');
       }
-      expect(codeOf(await t.gql(ORG, { id: orgId, first: 2, after: 'not-a-cursor' }, owner.accessToken))).toBe('BAD_USER_INPUT');
+      const crafted = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      for (const after of ['not-a-cursor', crafted(['not a date', 'x']), crafted(['2026-01-01T00:00:00.000Z', "x' OR 1=1"]), crafted([1, 2])]) {
+        expect(codeOf(await t.gql(ORG, { id: orgId, first: 2, after }, owner.accessToken))).toBe('BAD_USER_INPUT');
+      }
     });
   });
 });

@@ -70,5 +70,18 @@ describe('sign-in protection', () => {
       expect(results.slice(3).map(codeOf)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
       expect(results[4].errors![0].extensions.retryAfter).toBeGreaterThan(0);
     });
+
+    it('throttles the e-mail verification page too, with HTTP 429 and Retry-After', async () => {
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i++) {
+        last = await t.http().post('/verify-email').type('form').send({ token: 'guess' });
+        statuses.push(last.status);
+      }
+      expect(statuses.slice(0, 3).every((s) => s < 400)).toBe(true);
+      expect(statuses[3]).toBe(429);
+      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(last!.body.code).toBe('RATE_LIMITED');
+    });
   });
 });

@@ -1,13 +1,14 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClsModule, ClsServiceManager } from 'nestjs-cls';
 import type { Request } from 'express';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
-import { createErrorFormatter, createGraphQLContext } from '@ruche/graphql';
+import { createErrorFormatter, createGraphQLContext, DomainErrorFilter } from '@ruche/graphql';
 import { identityEntities, IdentityModule } from '@ruche/identity';
 import { MailModule } from '@ruche/mail';
 import { migrations } from '@ruche/migrations';
@@ -28,6 +29,7 @@ export class AppModule {
     const graphqlLogger = new Logger('GraphQL');
     return {
       module: AppModule,
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
       imports: [
         ConfigModule.forRoot(config),
         database,

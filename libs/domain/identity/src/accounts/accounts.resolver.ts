@@ -58,6 +58,7 @@ export class AccountsResolver {
     return { user: User.from(user, user.id) };
   }
 
+  @UseGuards(GqlThrottlerGuard)
   @Mutation(() => OkPayload, { description: 'Mails a new verification link to the signed-in user.' })
   async requestEmailVerification(@CurrentViewer() viewer: Viewer): Promise<OkPayload> {
     await this.accounts.requestEmailVerification(viewer.userId);

@@ -104,7 +104,7 @@ export class OrganizationsService {
 
   /** Members oldest first, keyset-paginated on (joined at, user id). */
   async members(organizationId: string, args: ConnectionArgs): Promise<Connection<MemberRow>> {
-    const after = args.after ? decodeCursor(args.after, 2) : null;
+    const after = args.after ? decodeCursor(args.after, ['timestamp', 'uuid']) : null;
     const rows: { user_id: string; role: OrgRole; created_at: Date; position: string }[] = await this.db.manager.query(
       `SELECT user_id, role, created_at, ${cursorTimestampSql('created_at')} AS position FROM organization_memberships
        WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, user_id) > ($2::timestamptz, $3::uuid))
