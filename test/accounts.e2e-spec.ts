@@ -63,6 +63,7 @@ describe('accounts', () => {
     const before = await t.gql(ME, {}, person.accessToken);
     expect(before.data!.me.emailVerified).toBe(false);
     const confirm = await t.http().post('/verify-email').type('form').send({ token: link.searchParams.get('token') });
+    expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('E-mail confirmed');
     const after = await t.gql(ME, {}, person.accessToken);
     expect(after.data!.me.emailVerified).toBe(true);

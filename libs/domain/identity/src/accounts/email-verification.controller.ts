@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { Public } from '@ruche/auth';
 import { GqlThrottlerGuard } from '@ruche/graphql';
 import { DomainError } from '@ruche/kernel';
@@ -35,6 +35,7 @@ export class EmailVerificationController {
   @Public()
   @UseGuards(GqlThrottlerGuard)
   @Post()
+  @HttpCode(200)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async confirm(@Body() body: Record<string, unknown>): Promise<string> {
