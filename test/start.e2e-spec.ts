@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@ruche/testing';
 
 const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the built server as `npm start` does, with no DATABASE_URL: embedded PostgreSQL in DATA_DIR. */
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {

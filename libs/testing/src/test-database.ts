@@ -17,7 +17,8 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now, for servers started by tests. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

@@ -20,9 +20,3 @@ export const CurrentViewer = createParamDecorator((_data: unknown, context: Exec
   if (!viewer) throw unauthenticated();
   return viewer;
 });
-
-/** The client address used for per-IP throttling. */
-export const ClientIp = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const req = requestOf(context);
-  return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
-});
