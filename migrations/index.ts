@@ -1,4 +1,5 @@
 import { CreateIdentity1764000000000 } from './1764000000000-CreateIdentity';
+import { CreateSpaces1764100000000 } from './1764100000000-CreateSpaces';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
-export const migrations = [CreateIdentity1764000000000];
+export const migrations = [CreateIdentity1764000000000, CreateSpaces1764100000000];

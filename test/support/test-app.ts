@@ -43,6 +43,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
+    DATABASE_APP_URL: database.appUrl,
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
     ARGON2_MEMORY_KIB: '1024',
@@ -54,7 +55,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ ...config, database: { ...config.database, url: database.url } })],
+    imports: [AppModule.register({ ...config, database: { ...config.database, appUrl: database.appUrl } })],
   })
     .overrideProvider(Clock)
     .useValue(clock)

@@ -19,10 +19,10 @@ export const entities = [...identityEntities];
 /** Composition root: wires platform and domain modules; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig & { database: { url: string } }): DynamicModule {
+  static register(config: AppConfig & { database: { appUrl: string } }): DynamicModule {
     const database = DatabaseModule.forRoot(
       dataSourceOptions(
-        { url: config.database.url, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs },
+        { url: config.database.appUrl, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs },
         { entities, migrations },
       ),
     );

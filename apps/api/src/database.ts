@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@ruche/config';
-import { dataSourceOptions, ensureDatabase, runMigrations, startEmbeddedPostgres } from '@ruche/database';
+import { dataSourceOptions, enableAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres } from '@ruche/database';
 import { migrations } from '@ruche/migrations';
 import { entities } from './app.module';
 
@@ -35,4 +35,11 @@ export async function migrate(config: AppConfig, url: string, logger: Logger): P
   );
   const ran = await runMigrations(dataSource);
   logger.info({ migrations: ran }, ran.length ? `applied ${ran.length} migration(s)` : 'database schema up to date');
+}
+
+/** The URL of the unprivileged role requests are served with: DATABASE_APP_URL, or `ruche_app` enabled here. */
+export async function appDatabaseUrl(config: AppConfig, ownerUrl: string): Promise<string> {
+  if (config.database.appUrl) return config.database.appUrl;
+  if (!config.database.appPassword) throw new Error('DATABASE_APP_URL or DATABASE_APP_PASSWORD is required');
+  return enableAppRole(ownerUrl, config.database.appPassword);
 }

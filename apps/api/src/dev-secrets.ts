@@ -4,19 +4,31 @@ import { join } from 'node:path';
 import type { AppConfig } from '@ruche/config';
 
 /**
- * Outside production a missing JWT_SECRET is generated once and kept in `<DATA_DIR>/jwt-secret`, so a
- * restart does not sign everyone out. Production refuses to start without one (config validation).
+ * Outside production, missing secrets are generated once and kept in `<DATA_DIR>`, so a restart does not
+ * sign everyone out: the JWT secret (`jwt-secret`) and the password of the database role the API serves
+ * requests with (`db-app-password`). Production refuses to start without a JWT secret (config validation).
  */
 export async function withDevelopmentSecrets(config: AppConfig): Promise<AppConfig> {
-  if (config.jwt.secret) return config;
-  const file = join(config.dataDir, 'jwt-secret');
-  let secret: string;
+  const jwtSecret = config.jwt.secret ?? (await keptSecret(config.dataDir, 'jwt-secret', 48));
+  const appPassword =
+    config.database.appUrl || config.database.appPassword
+      ? config.database.appPassword
+      : await keptSecret(config.dataDir, 'db-app-password', 24);
+  return Object.freeze({
+    ...config,
+    jwt: { ...config.jwt, secret: jwtSecret },
+    database: { ...config.database, appPassword },
+  });
+}
+
+async function keptSecret(dataDir: string, name: string, bytes: number): Promise<string> {
+  const file = join(dataDir, name);
   try {
-    secret = (await readFile(file, 'utf8')).trim();
+    return (await readFile(file, 'utf8')).trim();
   } catch {
-    secret = randomBytes(48).toString('base64url');
-    await mkdir(config.dataDir, { recursive: true });
+    const secret = randomBytes(bytes).toString('base64url');
+    await mkdir(dataDir, { recursive: true });
     await writeFile(file, secret, { mode: 0o600 });
+    return secret;
   }
-  return Object.freeze({ ...config, jwt: { ...config.jwt, secret } });
 }

@@ -4,7 +4,7 @@ import { ConfigValidationError, loadConfig } from '@ruche/config';
 import { createLogger } from '@ruche/observability';
 import { configureApp } from './app.factory';
 import { AppModule } from './app.module';
-import { migrate, resolveDatabase } from './database';
+import { appDatabaseUrl, migrate, resolveDatabase } from './database';
 import { withDevelopmentSecrets } from './dev-secrets';
 
 async function bootstrap(): Promise<void> {
@@ -24,8 +24,9 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
 
   if (config.database.migrateOnStart) await migrate(config, database.url, logger);
+  const appUrl = await appDatabaseUrl(config, database.url);
 
-  const app = await NestFactory.create(AppModule.register({ ...config, database: { ...config.database, url: database.url } }), {
+  const app = await NestFactory.create(AppModule.register({ ...config, database: { ...config.database, appUrl } }), {
     bufferLogs: true,
   });
   configureApp(app, config, logger);

@@ -4,12 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrations, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@ruche/database';
+import {
+  APP_ROLE,
+  dataSourceOptions,
+  enableAppRole,
+  runMigrations,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '@ruche/database';
 import { migrations } from '@ruche/migrations';
 
 /** Set by the global setup, read by every worker. */
 export const ADMIN_URL_ENV = 'RUCHE_TEST_ADMIN_URL';
 export const TEMPLATE_ENV = 'RUCHE_TEST_TEMPLATE_DB';
+/** Password the test run gives the (cluster-wide) application role. */
+const TEST_APP_PASSWORD = 'ruche-test-app-role';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -76,6 +85,7 @@ export async function startTestDatabaseServer(externalUrl: string | undefined): 
       ),
     ),
   );
+  await enableAppRole(withDatabase(adminUrl, template), TEST_APP_PASSWORD);
   return {
     adminUrl,
     template,
@@ -88,15 +98,22 @@ export async function startTestDatabaseServer(externalUrl: string | undefined): 
 
 let counter = 0;
 
-/** A fresh, migrated database for one test file; `drop` removes it. */
-export async function cloneTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+/**
+ * A fresh, migrated database for one test file: `url` as its owner (migrations, assertions), `appUrl` as the
+ * unprivileged role the API uses; `drop` removes it.
+ */
+export async function cloneTestDatabase(): Promise<{ url: string; appUrl: string; name: string; drop: () => Promise<void> }> {
   const adminUrl = process.env[ADMIN_URL_ENV];
   const template = process.env[TEMPLATE_ENV];
   if (!adminUrl || !template) throw new Error('The Jest global setup did not run (no test database server)');
   const name = `${template}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${counter++}`;
   await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const appUrl = new URL(withDatabase(adminUrl, name));
+  appUrl.username = APP_ROLE;
+  appUrl.password = TEST_APP_PASSWORD;
   return {
     url: withDatabase(adminUrl, name),
+    appUrl: appUrl.toString(),
     name,
     drop: () => admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };

@@ -1,8 +1,10 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { Db } from '@ruche/database';
 import { unauthenticated } from '@ruche/kernel';
 import { IS_PUBLIC, requestOf } from './decorators';
+import type { Viewer } from './viewer';
 
 /**
  * Global guard, deny by default: every operation needs a valid access token unless marked @Public().
@@ -10,7 +12,10 @@ import { IS_PUBLIC, requestOf } from './decorators';
  */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard('access-token') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly db: Db,
+  ) {
     super();
   }
 
@@ -24,12 +29,21 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
       if (!requestOf(context).headers.authorization) return true;
       try {
         await super.canActivate(context);
+        await this.actAsViewer(context);
       } catch {
         // A bad token on a public operation is treated as anonymous.
       }
       return true;
     }
-    return (await super.canActivate(context)) as boolean;
+    const allowed = (await super.canActivate(context)) as boolean;
+    await this.actAsViewer(context);
+    return allowed;
+  }
+
+  /** Row-level security sees the same person as the resolvers. */
+  private async actAsViewer(context: ExecutionContext): Promise<void> {
+    const viewer = requestOf(context).user as Viewer | undefined;
+    if (viewer) await this.db.actAs(viewer.userId);
   }
 
   override handleRequest<T>(err: unknown, user: T): T {

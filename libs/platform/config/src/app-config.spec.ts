@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     for (const key of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'DB_POOL_SIZE']) expect(problems).toContain(key);
   });
 
-  it('refuses to run production without a secret, SMTP and OWASP-strength Argon2id', () => {
+  it('refuses to run production without a secret, SMTP, the app database role and OWASP-strength Argon2id', () => {
     let error: unknown;
     try {
       loadConfig({ NODE_ENV: 'production', ARGON2_MEMORY_KIB: '1024' });
@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     expect(problems).toContain('JWT_SECRET');
     expect(problems).toContain('SMTP_URL');
     expect(problems).toContain('ARGON2_MEMORY_KIB');
+    expect(problems).toContain('DATABASE_APP_URL');
   });
 
   it('treats empty strings as unset', () => {

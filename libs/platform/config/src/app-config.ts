@@ -9,7 +9,11 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly dataDir!: string;
   readonly database!: {
+    /** Owner role: runs migrations. */
     url: string | undefined;
+    /** The unprivileged `ruche_app` role the API serves requests with (row-level security applies to it). */
+    appUrl: string | undefined;
+    appPassword: string | undefined;
     embeddedPort: number;
     poolSize: number;
     statementTimeoutMs: number;
@@ -70,6 +74,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     dataDir: isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR),
     database: {
       url: e.DATABASE_URL,
+      appUrl: e.DATABASE_APP_URL,
+      appPassword: e.DATABASE_APP_PASSWORD,
       embeddedPort: e.EMBEDDED_PG_PORT,
       poolSize: e.DB_POOL_SIZE,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

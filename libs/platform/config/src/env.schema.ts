@@ -21,6 +21,8 @@ export const EnvSchema = z
     DATA_DIR: z.string().default('.data'),
 
     DATABASE_URL: z.url().optional(),
+    DATABASE_APP_URL: z.url().optional(),
+    DATABASE_APP_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
     EMBEDDED_PG_PORT: port.default(54329),
     DB_POOL_SIZE: positiveInt.max(200).default(10),
     DB_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
@@ -54,6 +56,13 @@ export const EnvSchema = z
     const production = env.NODE_ENV === 'production';
     if (production && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (production && !env.DATABASE_APP_URL && !env.DATABASE_APP_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_APP_URL'],
+        message: 'is required in production (or DATABASE_APP_PASSWORD, so the API can enable the ruche_app role)',
+      });
     }
     if (production && (env.ARGON2_MEMORY_KIB < 19456 || env.ARGON2_TIME_COST < 2)) {
       ctx.addIssue({

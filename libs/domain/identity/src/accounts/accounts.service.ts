@@ -58,6 +58,7 @@ export class AccountsService {
         }
         throw error;
       }
+      await this.db.actAs(user.id);
       await this.createVerification(user.id, verificationToken);
       return { user, ...(await this.sessions.start(user)) };
     });
@@ -93,6 +94,7 @@ export class AccountsService {
         'UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1',
         [userId, now],
       );
+      await this.db.actAs(userId); // the mailed link proves who this is
       const user = await this.db.manager.getRepository(UserEntity).findOneByOrFail({ id: userId });
       await this.memberships.joinByVerifiedDomain(user);
       return user;
@@ -117,6 +119,7 @@ export class AccountsService {
     await this.protection.recordSuccess(email);
     if (user.disabledAt) throw forbidden('This account is disabled', 'ACCOUNT_DISABLED');
     return this.db.transaction(async () => {
+      await this.db.actAs(user.id);
       if (user.emailVerifiedAt) await this.memberships.joinByVerifiedDomain(user);
       return { user, ...(await this.sessions.start(user)) };
     });
@@ -127,6 +130,7 @@ export class AccountsService {
     const consumed = await this.db.transaction(() => this.sessions.consumeRefreshToken(refreshToken));
     if (!consumed) throw unauthenticated('This refresh token is invalid, expired or already used', 'INVALID_REFRESH_TOKEN');
     return this.db.transaction(async () => {
+      await this.db.actAs(consumed.userId);
       const user = await this.db.manager.getRepository(UserEntity).findOneByOrFail({ id: consumed.userId });
       if (user.disabledAt) throw unauthenticated('This account is disabled', 'ACCOUNT_DISABLED');
       return { user, ...(await this.sessions.issue(user, consumed.familyId)) };

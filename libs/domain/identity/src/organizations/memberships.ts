@@ -10,11 +10,13 @@ export class Memberships {
   constructor(private readonly db: Db) {}
 
   async roleOf(userId: string, organizationId: string): Promise<OrgRole | null> {
-    const rows: { role: OrgRole }[] = await this.db.manager.query(
-      'SELECT role FROM organization_memberships WHERE organization_id = $1 AND user_id = $2',
-      [organizationId, userId],
-    );
-    return rows[0]?.role ?? null;
+    return this.db.transaction(async () => {
+      const rows: { role: OrgRole }[] = await this.db.manager.query(
+        'SELECT role FROM organization_memberships WHERE organization_id = $1 AND user_id = $2',
+        [organizationId, userId],
+      );
+      return rows[0]?.role ?? null;
+    });
   }
 
   /**
