@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClsModule, ClsServiceManager } from 'nestjs-cls';
 import type { Request } from 'express';
+import { AuditModule, REQUEST_IP } from '@ruche/audit';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
@@ -39,10 +40,12 @@ export class AppModule {
             mount: true,
             generateId: true,
             idGenerator: (req: Request) => (typeof req.id === 'string' ? req.id : requestIdFor(req)),
+            setup: (cls, req: Request) => cls.set(REQUEST_IP, req.ip),
           },
           plugins: [transactionsPlugin(database)],
         }),
         DbModule,
+        AuditModule,
         MailModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'auth', ttl: 60_000, limit: config.signInProtection.throttlePerMinute }],

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditTrail } from '@ruche/audit';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
 import { Mailer } from '@ruche/mail';
@@ -38,6 +39,7 @@ export class AccountsService {
     private readonly protection: SignInProtection,
     private readonly memberships: Memberships,
     private readonly mailer: Mailer,
+    private readonly audit: AuditTrail,
   ) {}
 
   async signUp(input: SignUpInput): Promise<SignedIn> {
@@ -113,7 +115,14 @@ export class AccountsService {
       ? await this.hasher.verify(user.passwordHash, input.password)
       : await this.hasher.verifyDecoy(input.password);
     if (!user || !valid) {
-      await this.protection.recordFailure(email);
+      await this.db.transaction(async () => {
+        await this.protection.recordFailure(email);
+        await this.audit.record({
+          action: 'auth.sign_in_failed',
+          actorId: user?.id ?? null,
+          details: { reason: user ? 'WRONG_PASSWORD' : 'UNKNOWN_EMAIL', emailHash: hashSecretToken(email) },
+        });
+      });
       throw unauthenticated(INVALID_CREDENTIALS, 'INVALID_CREDENTIALS');
     }
     await this.protection.recordSuccess(email);
@@ -121,7 +130,9 @@ export class AccountsService {
     return this.db.transaction(async () => {
       await this.db.actAs(user.id);
       if (user.emailVerifiedAt) await this.memberships.joinByVerifiedDomain(user);
-      return { user, ...(await this.sessions.start(user)) };
+      const session = await this.sessions.start(user);
+      await this.audit.record({ action: 'auth.sign_in_succeeded', targetType: 'Session', targetId: session.familyId });
+      return { user, ...session };
     });
   }
 

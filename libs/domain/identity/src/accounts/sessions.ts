@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenIssuer, SessionValidator, type AccessTokenClaims, type Viewer } from '@ruche/auth';
+import { AuditTrail } from '@ruche/audit';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
 import { Clock, hashSecretToken, newSecretToken } from '@ruche/kernel';
 import { RefreshTokenEntity, SessionFamilyEntity, type UserEntity } from './account.entities';
 
 export interface IssuedSession {
+  familyId: string;
   accessToken: string;
   accessTokenExpiresAt: Date;
   refreshToken: string;
@@ -19,6 +21,7 @@ export class Sessions extends SessionValidator {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly accessTokens: AccessTokenIssuer,
+    private readonly audit: AuditTrail,
   ) {
     super();
   }
@@ -37,7 +40,7 @@ export class Sessions extends SessionValidator {
       .getRepository(RefreshTokenEntity)
       .insert({ familyId, tokenHash: hashSecretToken(refreshToken), expiresAt });
     const access = this.accessTokens.issue({ sub: user.id, sid: familyId, tv: user.tokenVersion });
-    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken };
+    return { familyId, accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken };
   }
 
   /**
@@ -58,11 +61,20 @@ export class Sessions extends SessionValidator {
     const row = spent[0];
     if (row) return { familyId: row.family_id, userId: row.user_id };
 
-    const reused: { family_id: string }[] = await this.db.manager.query(
-      'SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NOT NULL',
+    const reused: { family_id: string; user_id: string }[] = await this.db.manager.query(
+      `SELECT t.family_id, f.user_id FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id
+       WHERE t.token_hash = $1 AND t.used_at IS NOT NULL`,
       [tokenHash],
     );
-    if (reused[0]) await this.revokeFamily(reused[0].family_id, 'REFRESH_TOKEN_REUSE');
+    if (reused[0]) {
+      await this.revokeFamily(reused[0].family_id, 'REFRESH_TOKEN_REUSE');
+      await this.audit.record({
+        action: 'auth.refresh_token_reused',
+        actorId: reused[0].user_id,
+        targetType: 'Session',
+        targetId: reused[0].family_id,
+      });
+    }
     return null;
   }
 

@@ -1,13 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { Injectable } from "@nestjs/common";
-import { Db } from "@ruche/database";
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  toConnection,
-  type Connection,
-  type ConnectionArgs,
-} from "@ruche/graphql";
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '@ruche/audit';
+import { Db } from '@ruche/database';
+import { cursorTimestampSql, decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import {
   badInput,
   conflict,
@@ -17,54 +12,46 @@ import {
   fromGlobalId,
   normalizeEmail,
   notFound,
-} from "@ruche/kernel";
-import {
-  checkRoleChange,
-  decideOrgAction,
-  type OrgAction,
-  type OrgRole,
-} from "@ruche/policy";
-import type { Viewer } from "@ruche/auth";
-import { UserEntity } from "../accounts/account.entities";
-import {
-  OrganizationEntity,
-  OrganizationMembershipEntity,
-} from "./organization.entities";
+} from '@ruche/kernel';
+import { checkRoleChange, decideOrgAction, type OrgAction, type OrgRole } from '@ruche/policy';
+import type { Viewer } from '@ruche/auth';
+import { UserEntity } from '../accounts/account.entities';
+import { OrganizationEntity, OrganizationMembershipEntity } from './organization.entities';
 import type {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
   SetOrganizationRoleInput,
-} from "./organization.inputs";
-import { Memberships } from "./memberships";
+} from './organization.inputs';
+import { Memberships } from './memberships';
 
 /** Consumer mailbox providers: nobody may claim them as a company domain. */
 const PUBLIC_MAIL_DOMAINS = new Set([
-  "gmail.com",
-  "googlemail.com",
-  "outlook.com",
-  "hotmail.com",
-  "hotmail.fr",
-  "live.com",
-  "live.fr",
-  "msn.com",
-  "yahoo.com",
-  "yahoo.fr",
-  "icloud.com",
-  "me.com",
-  "aol.com",
-  "proton.me",
-  "protonmail.com",
-  "gmx.com",
-  "gmx.de",
-  "gmx.fr",
-  "web.de",
-  "yandex.ru",
-  "mail.ru",
-  "orange.fr",
-  "wanadoo.fr",
-  "free.fr",
-  "laposte.net",
-  "sfr.fr",
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'hotmail.fr',
+  'live.com',
+  'live.fr',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.fr',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'gmx.de',
+  'gmx.fr',
+  'web.de',
+  'yandex.ru',
+  'mail.ru',
+  'orange.fr',
+  'wanadoo.fr',
+  'free.fr',
+  'laposte.net',
+  'sfr.fr',
 ]);
 
 export interface MemberRow {
@@ -78,62 +65,42 @@ export class OrganizationsService {
   constructor(
     private readonly db: Db,
     private readonly memberships: Memberships,
+    private readonly audit: AuditTrail,
   ) {}
 
-  async create(
-    viewer: Viewer,
-    input: CreateOrganizationInput,
-  ): Promise<{ org: OrganizationEntity; role: OrgRole }> {
-    const creator = await this.db.manager
-      .getRepository(UserEntity)
-      .findOneByOrFail({ id: viewer.userId });
-    const domains = [
-      ...new Set((input.emailDomains ?? []).map((d) => d.trim().toLowerCase())),
-    ];
+  async create(viewer: Viewer, input: CreateOrganizationInput): Promise<{ org: OrganizationEntity; role: OrgRole }> {
+    const creator = await this.db.manager.getRepository(UserEntity).findOneByOrFail({ id: viewer.userId });
+    const domains = [...new Set((input.emailDomains ?? []).map((d) => d.trim().toLowerCase()))];
     const refused = domains.filter(
-      (d) =>
-        PUBLIC_MAIL_DOMAINS.has(d) ||
-        !creator.emailVerifiedAt ||
-        d !== emailDomain(creator.email),
+      (d) => PUBLIC_MAIL_DOMAINS.has(d) || !creator.emailVerifiedAt || d !== emailDomain(creator.email),
     );
     if (refused.length) {
       throw badInput(
         {
-          emailDomains: [
-            `only the domain of your own verified e-mail can be claimed (refused: ${refused.join(", ")})`,
-          ],
+          emailDomains: [`only the domain of your own verified e-mail can be claimed (refused: ${refused.join(', ')})`],
         },
-        "Some e-mail domains cannot be claimed",
+        'Some e-mail domains cannot be claimed',
       );
     }
     return this.db.transaction(async () => {
       // Inserted without RETURNING: row-level security shows the organization only once its owner is in.
       const id = randomUUID();
-      await this.db.manager.query(
-        "INSERT INTO organizations (id, name) VALUES ($1, $2)",
-        [id, input.name.trim()],
-      );
+      await this.db.manager.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [id, input.name.trim()]);
       await this.db.manager.query(
         `INSERT INTO organization_memberships (organization_id, user_id, role) VALUES ($1, $2, 'OWNER')`,
         [id, viewer.userId],
       );
-      const org = await this.db.manager
-        .getRepository(OrganizationEntity)
-        .findOneByOrFail({ id });
+      const org = await this.db.manager.getRepository(OrganizationEntity).findOneByOrFail({ id });
       for (const domain of domains) {
         const claimed = await this.db.manager.query(
-          "INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING domain",
+          'INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING domain',
           [domain, org.id],
         );
         if (claimed.length === 0) {
-          throw new DomainError(
-            "CONFLICT",
-            `The domain ${domain} already belongs to another organization`,
-            {
-              reason: "DOMAIN_TAKEN",
-              fieldErrors: { emailDomains: [`${domain} is already claimed`] },
-            },
-          );
+          throw new DomainError('CONFLICT', `The domain ${domain} already belongs to another organization`, {
+            reason: 'DOMAIN_TAKEN',
+            fieldErrors: { emailDomains: [`${domain} is already claimed`] },
+          });
         }
         // Colleagues who already verified an address in this domain join now rather than at their next sign-in.
         await this.db.manager.query(
@@ -144,7 +111,7 @@ export class OrganizationsService {
           [org.id, domain],
         );
       }
-      return { org, role: "OWNER" as const };
+      return { org, role: 'OWNER' as const };
     });
   }
 
@@ -154,37 +121,29 @@ export class OrganizationsService {
     globalId: string,
     action: OrgAction,
   ): Promise<{ org: OrganizationEntity; role: OrgRole }> {
-    const id = fromGlobalId(globalId, "Organization");
+    const id = fromGlobalId(globalId, 'Organization');
     return this.db.transaction(async () => {
       const role = await this.memberships.roleOf(viewer.userId, id);
       const decision = decideOrgAction(role, action);
-      if (decision === "NOT_FOUND") throw notFound("Organization");
-      if (decision === "FORBIDDEN") throw forbidden();
-      const org = await this.db.manager
-        .getRepository(OrganizationEntity)
-        .findOneByOrFail({ id });
+      if (decision === 'NOT_FOUND') throw notFound('Organization');
+      if (decision === 'FORBIDDEN') throw forbidden();
+      const org = await this.db.manager.getRepository(OrganizationEntity).findOneByOrFail({ id });
       return { org, role: role! };
     });
   }
 
   async emailDomains(organizationId: string): Promise<string[]> {
     const rows: { domain: string }[] = await this.db.transaction(() =>
-      this.db.manager.query(
-        "SELECT domain FROM organization_domains WHERE organization_id = $1 ORDER BY domain",
-        [organizationId],
-      ),
+      this.db.manager.query('SELECT domain FROM organization_domains WHERE organization_id = $1 ORDER BY domain', [
+        organizationId,
+      ]),
     );
     return rows.map((r) => r.domain);
   }
 
   /** Members oldest first, keyset-paginated on (joined at, user id). */
-  async members(
-    organizationId: string,
-    args: ConnectionArgs,
-  ): Promise<Connection<MemberRow>> {
-    const after = args.after
-      ? decodeCursor(args.after, ["timestamp", "uuid"])
-      : null;
+  async members(organizationId: string, args: ConnectionArgs): Promise<Connection<MemberRow>> {
+    const after = args.after ? decodeCursor(args.after, ['timestamp', 'uuid']) : null;
     const rows: {
       user_id: string;
       role: OrgRole;
@@ -192,15 +151,10 @@ export class OrganizationsService {
       position: string;
     }[] = await this.db.transaction(() =>
       this.db.manager.query(
-        `SELECT user_id, role, created_at, ${cursorTimestampSql("created_at")} AS position FROM organization_memberships
+        `SELECT user_id, role, created_at, ${cursorTimestampSql('created_at')} AS position FROM organization_memberships
        WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, user_id) > ($2::timestamptz, $3::uuid))
        ORDER BY created_at, user_id LIMIT $4`,
-        [
-          organizationId,
-          after?.[0] ?? null,
-          after?.[1] ?? null,
-          args.first + 1,
-        ],
+        [organizationId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
       ),
     );
     return toConnection(
@@ -212,28 +166,20 @@ export class OrganizationsService {
   }
 
   async addMember(viewer: Viewer, input: AddOrganizationMemberInput) {
-    const { org, role: viewerRole } = await this.authorize(
-      viewer,
-      input.organizationId,
-      "org.members.add",
-    );
+    const { org, role: viewerRole } = await this.authorize(viewer, input.organizationId, 'org.members.add');
     if (input.email !== undefined && input.userId !== undefined) {
-      throw badInput({ userId: ["give either email or userId, not both"] });
+      throw badInput({ userId: ['give either email or userId, not both'] });
     }
     const users = this.db.manager.getRepository(UserEntity);
     const user =
       input.userId !== undefined
-        ? await users.findOneBy({ id: fromGlobalId(input.userId, "User") })
+        ? await users.findOneBy({ id: fromGlobalId(input.userId, 'User') })
         : await users.findOneBy({ email: normalizeEmail(input.email!) });
-    if (!user) throw notFound("Account");
-    const newRole = input.role ?? "MEMBER";
+    if (!user) throw notFound('Account');
+    const newRole = input.role ?? 'MEMBER';
     return this.db.transaction(async () => {
       const current = await this.memberships.roleOf(user.id, org.id);
-      if (current)
-        throw conflict(
-          "This person is already a member of the organization",
-          "ALREADY_MEMBER",
-        );
+      if (current) throw conflict('This person is already a member of the organization', 'ALREADY_MEMBER');
       this.assertRoleChange({
         viewerRole,
         isSelf: user.id === viewer.userId,
@@ -244,6 +190,13 @@ export class OrganizationsService {
       const row = await this.db.manager
         .getRepository(OrganizationMembershipEntity)
         .save({ organizationId: org.id, userId: user.id, role: newRole });
+      await this.audit.record({
+        action: 'org.member_added',
+        organizationId: org.id,
+        targetType: 'User',
+        targetId: user.id,
+        details: { role: newRole },
+      });
       return {
         org,
         viewerRole,
@@ -253,12 +206,8 @@ export class OrganizationsService {
   }
 
   async setRole(viewer: Viewer, input: SetOrganizationRoleInput) {
-    const { org, role: viewerRole } = await this.authorize(
-      viewer,
-      input.organizationId,
-      "org.members.setRole",
-    );
-    const userId = fromGlobalId(input.userId, "User");
+    const { org, role: viewerRole } = await this.authorize(viewer, input.organizationId, 'org.members.setRole');
+    const userId = fromGlobalId(input.userId, 'User');
     return this.db.transaction(async () => {
       // Lock the organization's owner rows so two demotions cannot both leave it without an owner.
       const owners: { user_id: string }[] = await this.db.manager.query(
@@ -266,11 +215,8 @@ export class OrganizationsService {
         [org.id],
       );
       const current = await this.memberships.roleOf(userId, org.id);
-      if (!current) throw notFound("Member");
-      const ownersAfter =
-        owners.length -
-        (current === "OWNER" ? 1 : 0) +
-        (input.role === "OWNER" ? 1 : 0);
+      if (!current) throw notFound('Member');
+      const ownersAfter = owners.length - (current === 'OWNER' ? 1 : 0) + (input.role === 'OWNER' ? 1 : 0);
       this.assertRoleChange({
         viewerRole,
         isSelf: userId === viewer.userId,
@@ -279,9 +225,16 @@ export class OrganizationsService {
         ownersAfter,
       });
       await this.db.manager.query(
-        "UPDATE organization_memberships SET role = $3, updated_at = now() WHERE organization_id = $1 AND user_id = $2",
+        'UPDATE organization_memberships SET role = $3, updated_at = now() WHERE organization_id = $1 AND user_id = $2',
         [org.id, userId, input.role],
       );
+      await this.audit.record({
+        action: 'org.role_changed',
+        organizationId: org.id,
+        targetType: 'User',
+        targetId: userId,
+        details: { from: current, to: input.role },
+      });
       const row = await this.db.manager
         .getRepository(OrganizationMembershipEntity)
         .findOneByOrFail({ organizationId: org.id, userId });
@@ -293,33 +246,25 @@ export class OrganizationsService {
     });
   }
 
-  private assertRoleChange(
-    change: Parameters<typeof checkRoleChange>[0],
-  ): void {
+  private assertRoleChange(change: Parameters<typeof checkRoleChange>[0]): void {
     const verdict = checkRoleChange(change);
     switch (verdict) {
-      case "ALLOW":
+      case 'ALLOW':
         return;
-      case "NOT_FOUND":
-        throw notFound("Organization");
-      case "FORBIDDEN":
+      case 'NOT_FOUND':
+        throw notFound('Organization');
+      case 'FORBIDDEN':
         throw forbidden();
-      case "SELF":
-        throw forbidden("Nobody can change their own role", "SELF_ROLE_CHANGE");
-      case "OUTRANKED":
-        throw forbidden(
-          "Only an owner can grant or remove the OWNER and ADMIN roles",
-          "OUTRANKED",
-        );
-      case "CUSTOMER_BY_INVITATION_ONLY":
+      case 'SELF':
+        throw forbidden('Nobody can change their own role', 'SELF_ROLE_CHANGE');
+      case 'OUTRANKED':
+        throw forbidden('Only an owner can grant or remove the OWNER and ADMIN roles', 'OUTRANKED');
+      case 'CUSTOMER_BY_INVITATION_ONLY':
         throw badInput({
-          role: ["customers join through an invitation to a hybrid space"],
+          role: ['customers join through an invitation to a hybrid space'],
         });
-      case "LAST_OWNER":
-        throw conflict(
-          "An organization must keep at least one owner",
-          "LAST_OWNER",
-        );
+      case 'LAST_OWNER':
+        throw conflict('An organization must keep at least one owner', 'LAST_OWNER');
     }
   }
 }

@@ -1,0 +1,75 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import { Db } from '@ruche/database';
+import { Clock, hashSecretToken } from '@ruche/kernel';
+
+/** Every action the audit trail records. Adding one here is the way to audit something new. */
+export const AUDIT_ACTIONS = [
+  'auth.sign_in_succeeded',
+  'auth.sign_in_failed',
+  'auth.refresh_token_reused',
+  'org.member_added',
+  'org.role_changed',
+  'space.created',
+  'space.updated',
+  'space.member_removed',
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
+  'consent.given',
+  'consent.withdrawn',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  action: AuditAction;
+  organizationId?: string | null;
+  spaceId?: string | null;
+  /** Defaults to the acting user of the request. */
+  actorId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Request facts the audit trail stamps on each row (set by the CLS middleware). */
+export const REQUEST_IP = 'ruche.requestIp';
+
+/**
+ * Append-only audit events, written through the caller's transaction so an action and its record commit
+ * or roll back together. The database role can insert and read audit rows, never change them.
+ */
+@Injectable()
+export class AuditTrail {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly cls: ClsService,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    const ip = this.cls.isActive() ? this.cls.get<string | undefined>(REQUEST_IP) : undefined;
+    await this.db.transaction(() =>
+      this.db.manager.query(
+        `INSERT INTO audit_events (at, organization_id, space_id, actor_id, action, target_type, target_id, ip_hash, request_id, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          this.clock.now(),
+          entry.organizationId ?? null,
+          entry.spaceId ?? null,
+          entry.actorId === undefined ? this.db.actorId : entry.actorId,
+          entry.action,
+          entry.targetType ?? null,
+          entry.targetId ?? null,
+          ip ? hashSecretToken(ip) : null,
+          this.cls.isActive() ? (this.cls.getId() ?? null) : null,
+          JSON.stringify(entry.details ?? {}),
+        ],
+      ),
+    );
+  }
+}
+
+@Global()
+@Module({ providers: [AuditTrail], exports: [AuditTrail] })
+export class AuditModule {}
