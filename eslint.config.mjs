@@ -63,8 +63,10 @@ function depConstraints({ testing }) {
     },
     // --- scope axis: domain isolation ---
     // The app composes every domain; each new domain scope is listed here explicitly (no wildcards).
-    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spaces'] },
     { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
+    // Spaces build on accounts and organizations (people, org roles); identity never reaches into spaces.
+    { sourceTag: 'scope:spaces', onlyDependOnLibsWithTags: ['scope:spaces', 'scope:identity', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   ];
 }

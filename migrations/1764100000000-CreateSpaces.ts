@@ -81,6 +81,29 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX space_memberships_user_idx ON space_memberships (user_id)`);
     await q.query(`CREATE INDEX space_memberships_page_idx ON space_memberships (space_id, created_at, user_id)`);
 
+    // Member and customer counts stay exact in the writing transaction, whoever writes (definer: the space row
+    // may not be writable by the member who leaves).
+    await q.query(`
+      CREATE FUNCTION space_memberships_count() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+      SET search_path = pg_catalog, public AS $$
+      BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+          UPDATE spaces SET member_count = member_count - 1,
+                            customer_count = customer_count - (OLD.role = 'CUSTOMER')::int
+          WHERE id = OLD.space_id;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          UPDATE spaces SET member_count = member_count + 1,
+                            customer_count = customer_count + (NEW.role = 'CUSTOMER')::int
+          WHERE id = NEW.space_id;
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER space_memberships_count AFTER INSERT OR DELETE OR UPDATE OF role ON space_memberships
+      FOR EACH ROW EXECUTE FUNCTION space_memberships_count()`);
+    await q.query(`REVOKE ALL ON FUNCTION space_memberships_count() FROM PUBLIC`);
+
     await q.query(`
       CREATE TABLE invitations (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -400,6 +423,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       await q.query(`DROP TABLE ${table} CASCADE`);
     }
     await q.query(`DROP FUNCTION consent_records_append_only()`);
+    await q.query(`DROP FUNCTION space_memberships_count()`);
     await q.query(`ALTER TABLE organization_memberships DROP COLUMN customer_account_id`);
     await q.query(`DROP TABLE customer_accounts CASCADE`);
     for (const fn of [

@@ -12,6 +12,7 @@ import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from 
 import { createErrorFormatter, createGraphQLContext, DomainErrorFilter } from '@ruche/graphql';
 import { identityEntities, IdentityModule } from '@ruche/identity';
 import { MailModule } from '@ruche/mail';
+import { SpacesModule } from '@ruche/spaces';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
 
@@ -69,6 +70,7 @@ export class AppModule {
         }),
         AuthModule.register({ imports: [IdentityModule] }),
         IdentityModule,
+        SpacesModule,
         HealthModule,
       ],
     };

@@ -1,1 +1,2 @@
 export * from './organization.policy';
+export * from './space.policy';

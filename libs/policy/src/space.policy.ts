@@ -139,7 +139,10 @@ export function visibleUserSql(viewer: string, userColumn: string): string {
 export type BadgeKind = 'EMPLOYEE' | 'CUSTOMER';
 
 /** "Employee", or "Customer · <company>": derived from roles only, so nobody can set their own. */
-export function badgeOf(role: OrgRole | SpaceRole, customerAccountName: string | null): { kind: BadgeKind; label: string } {
+export function badgeOf(
+  role: OrgRole | SpaceRole,
+  customerAccountName: string | null,
+): { kind: BadgeKind; label: string } {
   if (role === 'CUSTOMER') {
     return { kind: 'CUSTOMER', label: customerAccountName ? `Customer · ${customerAccountName}` : 'Customer' };
   }

@@ -27,6 +27,6 @@ import { OrganizationsService } from './organizations/organizations.service';
     OrganizationsResolver,
     OrganizationMemberResolver,
   ],
-  exports: [SessionValidator, Memberships, UsersLoader],
+  exports: [SessionValidator, Memberships, UsersLoader, OrganizationsService],
 })
 export class IdentityModule {}

@@ -15,6 +15,7 @@ export { IdentityModule } from './identity.module';
 export { User } from './accounts/account.types';
 export { Organization } from './organizations/organization.types';
 export { Memberships } from './organizations/memberships';
+export { OrganizationsService } from './organizations/organizations.service';
 export { UsersLoader } from './accounts/users.loader';
 
 export const identityEntities = [

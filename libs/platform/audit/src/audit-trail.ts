@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'space.created',
   'space.updated',
   'space.member_removed',
+  'space.role_changed',
   'invitation.created',
   'invitation.accepted',
   'invitation.revoked',

@@ -27,6 +27,7 @@ export class AppConfig {
     accessTtlSeconds: number;
   };
   readonly sessions!: { refreshTtlDays: number; emailVerificationTtlHours: number };
+  readonly invitations!: { ttlDays: number; perInviterPerDay: number };
   readonly argon2!: { memoryKib: number; timeCost: number; parallelism: number };
   readonly signInProtection!: {
     throttlePerMinute: number;
@@ -89,6 +90,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     },
     sessions: { refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS, emailVerificationTtlHours: e.EMAIL_VERIFICATION_TTL_HOURS },
+    invitations: { ttlDays: e.INVITATION_TTL_DAYS, perInviterPerDay: e.INVITATIONS_PER_DAY },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     signInProtection: {
       // Lenient outside production so local demos and scripted tests from one IP are not throttled.

@@ -40,6 +40,9 @@ export const EnvSchema = z
     ARGON2_TIME_COST: positiveInt.default(2),
     ARGON2_PARALLELISM: positiveInt.default(1),
 
+    INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
+    INVITATIONS_PER_DAY: positiveInt.default(50),
+
     AUTH_THROTTLE_PER_MINUTE: positiveInt.optional(),
     LOCKOUT_THRESHOLD: positiveInt.default(5),
     LOCKOUT_WINDOW_MINUTES: positiveInt.default(15),

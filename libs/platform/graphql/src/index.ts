@@ -5,3 +5,4 @@ export * from './loaders';
 export * from './graphql-context';
 export * from './throttler.guard';
 export * from './domain-error.filter';
+export * from './node';

@@ -42,3 +42,24 @@ export const badInput = (fieldErrors: FieldErrors, message = 'Invalid input') =>
   new DomainError('BAD_USER_INPUT', message, { fieldErrors });
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many attempts, try again later') =>
   new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+export const consentRequired = (
+  message = 'Consent to the current participation policy of this space is required',
+  reason = 'CONSENT_REQUIRED',
+) => new DomainError('CONSENT_REQUIRED', message, { reason });
+
+/**
+ * Turns a policy decision into its error (ALLOW passes). NOT_FOUND carries the same message whether the
+ * object is missing or hidden, so an answer never tells them apart.
+ */
+export function enforce(decision: 'ALLOW' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONSENT_REQUIRED', what: string): void {
+  switch (decision) {
+    case 'ALLOW':
+      return;
+    case 'NOT_FOUND':
+      throw notFound(what);
+    case 'FORBIDDEN':
+      throw forbidden();
+    case 'CONSENT_REQUIRED':
+      throw consentRequired();
+  }
+}

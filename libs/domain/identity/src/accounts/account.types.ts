@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Node } from '@ruche/graphql';
 import { toGlobalId } from '@ruche/kernel';
 import type { UserEntity } from './account.entities';
 
-@ObjectType({ description: 'A person. E-mail is shown only to the person themself.' })
+@ObjectType({ implements: () => [Node], description: 'A person. E-mail is shown only to the person themself.' })
 export class User {
   @Field(() => ID) id!: string;
   @Field() displayName!: string;

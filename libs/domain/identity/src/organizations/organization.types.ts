@@ -1,12 +1,12 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { ConnectionType } from '@ruche/graphql';
+import { ConnectionType, Node } from '@ruche/graphql';
 import { toGlobalId } from '@ruche/kernel';
 import type { OrgRole } from '@ruche/policy';
 import { User } from '../accounts/account.types';
 import type { OrganizationEntity } from './organization.entities';
 import { OrgRoleEnum } from './organization.inputs';
 
-@ObjectType({ description: 'A company using Ruche (the tenant).' })
+@ObjectType({ implements: () => [Node], description: 'A company using Ruche (the tenant).' })
 export class Organization {
   @Field(() => ID) id!: string;
   @Field() name!: string;

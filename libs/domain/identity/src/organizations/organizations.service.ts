@@ -7,6 +7,7 @@ import {
   badInput,
   conflict,
   DomainError,
+  enforce,
   emailDomain,
   forbidden,
   fromGlobalId,
@@ -124,9 +125,7 @@ export class OrganizationsService {
     const id = fromGlobalId(globalId, 'Organization');
     return this.db.transaction(async () => {
       const role = await this.memberships.roleOf(viewer.userId, id);
-      const decision = decideOrgAction(role, action);
-      if (decision === 'NOT_FOUND') throw notFound('Organization');
-      if (decision === 'FORBIDDEN') throw forbidden();
+      enforce(decideOrgAction(role, action), 'Organization');
       const org = await this.db.manager.getRepository(OrganizationEntity).findOneByOrFail({ id });
       return { org, role: role! };
     });

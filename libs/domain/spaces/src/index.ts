@@ -1,0 +1,3 @@
+export { SpacesModule } from './spaces.module';
+export { SpaceAccess } from './space-access';
+export { Space } from './space.types';

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '@ruche/database';
+import { Clock, consentRequired, enforce, fromGlobalId, notFound } from '@ruche/kernel';
+import {
+  decideSpaceAction,
+  type ConsentState,
+  type OrgRole,
+  type SpaceAction,
+  type SpaceRole,
+  type ViewerInSpace,
+} from '@ruche/policy';
+import type { SpaceRow } from './space.types';
+
+export interface SpaceAccessRow extends SpaceRow {
+  org_role: OrgRole | null;
+  space_role: SpaceRole | null;
+  consent: ConsentState;
+  invited: boolean;
+}
+
+export interface AuthorizedSpace {
+  space: SpaceRow;
+  viewer: ViewerInSpace;
+}
+
+/**
+ * The policy enforcement point for spaces: loads what the viewer is to a space in one query, asks the pure
+ * policy, and answers NOT_FOUND (same message as a missing space), FORBIDDEN or CONSENT_REQUIRED.
+ * Must run inside a transaction (row-level security needs the viewer).
+ */
+@Injectable()
+export class SpaceAccess {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async authorize(viewerId: string, spaceGlobalId: string, action: SpaceAction): Promise<AuthorizedSpace> {
+    return this.authorizeById(viewerId, fromGlobalId(spaceGlobalId, 'Space'), action);
+  }
+
+  async authorizeById(viewerId: string, spaceId: string, action: SpaceAction): Promise<AuthorizedSpace> {
+    const row = await this.load(viewerId, spaceId);
+    if (!row) {
+      // Row-level security hides a space from a customer without access. If they hold an invitation to it,
+      // they already know it exists: they are asked to accept it.
+      if (await this.hasPendingInvitation(viewerId, spaceId)) {
+        throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
+      }
+      throw notFound('Space');
+    }
+    const viewer: ViewerInSpace = {
+      orgRole: row.org_role,
+      spaceRole: row.space_role,
+      consent: row.consent,
+      invited: row.invited,
+    };
+    enforce(
+      decideSpaceAction(
+        viewer,
+        { kind: row.kind, visibility: row.visibility, membersCanInvite: row.members_can_invite },
+        action,
+      ),
+      'Space',
+    );
+    return { space: row, viewer };
+  }
+
+  /** Locks the space row for the rest of the transaction (membership changes that check counts). */
+  async lock(spaceId: string): Promise<void> {
+    await this.db.manager.query('SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE', [spaceId]);
+  }
+
+  private async load(viewerId: string, spaceId: string): Promise<SpaceAccessRow | null> {
+    const rows: SpaceAccessRow[] = await this.db.manager.query(
+      `SELECT s.*, om.role AS org_role, sm.role AS space_role,
+         CASE
+           WHEN EXISTS (SELECT 1 FROM consent_records c
+                        WHERE c.subject_id = $2 AND c.space_id = s.id AND c.withdrawn_at IS NULL
+                          AND c.policy_version = s.consent_version) THEN 'CURRENT'
+           WHEN sm.role = 'CUSTOMER' THEN 'OUTDATED'
+           ELSE 'NONE'
+         END AS consent,
+         EXISTS (SELECT 1 FROM invitations i JOIN users u ON u.id = $2
+                 WHERE i.space_id = s.id AND i.email = u.email AND i.accepted_at IS NULL
+                   AND i.revoked_at IS NULL AND i.expires_at > $3) AS invited
+       FROM spaces s
+       LEFT JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = $2
+       LEFT JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = $2
+       WHERE s.id = $1`,
+      [spaceId, viewerId, this.clock.now()],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async hasPendingInvitation(viewerId: string, spaceId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.manager.query(
+      `SELECT 1 FROM invitations i JOIN users u ON u.id = $2
+       WHERE i.space_id = $1 AND i.email = u.email AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3`,
+      [spaceId, viewerId, this.clock.now()],
+    );
+    return rows.length > 0;
+  }
+}
