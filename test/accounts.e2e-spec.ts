@@ -62,7 +62,11 @@ describe('accounts', () => {
     expect(page.text).toContain('<form method="post"');
     const before = await t.gql(ME, {}, person.accessToken);
     expect(before.data!.me.emailVerified).toBe(false);
-    const confirm = await t.http().post('/verify-email').type('form').send({ token: link.searchParams.get('token') });
+    const confirm = await t
+      .http()
+      .post('/verify-email')
+      .type('form')
+      .send({ token: link.searchParams.get('token') });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('E-mail confirmed');
     const after = await t.gql(ME, {}, person.accessToken);
@@ -78,12 +82,32 @@ describe('accounts', () => {
 
   describe('bad input gets a typed error and writes nothing', () => {
     const cases: [string, Record<string, unknown>, string, string | null][] = [
-      ['malformed e-mail', { email: 'not-an-email', password: 'long enough', displayName: 'X' }, 'BAD_USER_INPUT', 'email'],
-      ['10 kB password', { email: uniqueEmail(), password: 'x'.repeat(10_000), displayName: 'X' }, 'BAD_USER_INPUT', 'password'],
+      [
+        'malformed e-mail',
+        { email: 'not-an-email', password: 'long enough', displayName: 'X' },
+        'BAD_USER_INPUT',
+        'email',
+      ],
+      [
+        '10 kB password',
+        { email: uniqueEmail(), password: 'x'.repeat(10_000), displayName: 'X' },
+        'BAD_USER_INPUT',
+        'password',
+      ],
       ['short password', { email: uniqueEmail(), password: 'short', displayName: 'X' }, 'BAD_USER_INPUT', 'password'],
-      ['empty display name', { email: uniqueEmail(), password: 'long enough', displayName: '' }, 'BAD_USER_INPUT', 'displayName'],
+      [
+        'empty display name',
+        { email: uniqueEmail(), password: 'long enough', displayName: '' },
+        'BAD_USER_INPUT',
+        'displayName',
+      ],
       ['missing field', { email: uniqueEmail(), password: 'long enough' }, 'BAD_USER_INPUT', null],
-      ['unknown field', { email: uniqueEmail(), password: 'long enough', displayName: 'X', role: 'ADMIN' }, 'BAD_USER_INPUT', null],
+      [
+        'unknown field',
+        { email: uniqueEmail(), password: 'long enough', displayName: 'X', role: 'ADMIN' },
+        'BAD_USER_INPUT',
+        null,
+      ],
     ];
     it.each(cases)('%s', async (_name, input, code, field) => {
       const before = await countUsers();
@@ -94,13 +118,17 @@ describe('accounts', () => {
     });
 
     it('an unknown field written in the query itself is a validation error', async () => {
-      const res = await t.gql(`mutation { signUp(input: { email: "a@b.test", password: "long enough", displayName: "X", isAdmin: true }) { accessToken } }`);
+      const res = await t.gql(
+        `mutation { signUp(input: { email: "a@b.test", password: "long enough", displayName: "X", isAdmin: true }) { accessToken } }`,
+      );
       expect(codeOf(res)).toBe('GRAPHQL_VALIDATION_FAILED');
     });
 
     it('a taken e-mail is a CONFLICT on the email field', async () => {
       const person = await signUp(t);
-      const res = await t.gql(SIGN_UP, { input: { email: person.email.toUpperCase(), password: 'long enough', displayName: 'Y' } });
+      const res = await t.gql(SIGN_UP, {
+        input: { email: person.email.toUpperCase(), password: 'long enough', displayName: 'Y' },
+      });
       expect(codeOf(res)).toBe('CONFLICT');
       expect(res.errors![0].extensions.fieldErrors.email).toBeDefined();
     });
@@ -124,7 +152,9 @@ describe('accounts', () => {
       const person = await signUp(t);
       const c = claims(person);
       const [h, , s] = person.accessToken.split('.');
-      const tamperedPayload = Buffer.from(JSON.stringify({ ...c, sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+      const tamperedPayload = Buffer.from(
+        JSON.stringify({ ...c, sub: '00000000-0000-4000-8000-000000000000' }),
+      ).toString('base64url');
       const now = Math.floor(Date.now() / 1000);
       const base = { sub: c.sub, sid: c.sid, tv: c.tv };
       const sign = (payload: object, opts: jwt.SignOptions = {}) =>
@@ -143,7 +173,11 @@ describe('accounts', () => {
           issuer: 'ruche',
           audience: 'ruche-api',
         }),
-        hs512: jwt.sign({ ...base, exp: now + 600 }, TEST_JWT_SECRET, { algorithm: 'HS512', issuer: 'ruche', audience: 'ruche-api' }),
+        hs512: jwt.sign({ ...base, exp: now + 600 }, TEST_JWT_SECRET, {
+          algorithm: 'HS512',
+          issuer: 'ruche',
+          audience: 'ruche-api',
+        }),
       };
       // The well-formed control proves the failures come from the defects, not from the test's signing.
       expect((await t.gql(ME, {}, sign({ ...base, exp: now + 600 }))).errors).toBeUndefined();

@@ -48,14 +48,21 @@ describe('input limits', () => {
       for (const field of fields) {
         const named = getNamedType(field.type);
         if (!isScalarType(named) || !['String', 'ID'].includes(named.name)) continue;
-        const input = { ...fillRequired(fields), [field.name]: isListType(isNonNullType(field.type) ? field.type.ofType : field.type) ? ['x'.repeat(20_000)] : 'x'.repeat(20_000) };
+        const input = {
+          ...fillRequired(fields),
+          [field.name]: isListType(isNonNullType(field.type) ? field.type.ofType : field.type)
+            ? ['x'.repeat(20_000)]
+            : 'x'.repeat(20_000),
+        };
         const res = await t.gql(
           `mutation ($input: ${inputType.name}${isNonNullType(inputArg.type) ? '!' : ''}) { ${mutation.name}(input: $input) { __typename } }`,
           { input },
           person.accessToken,
         );
         expect([mutation.name, field.name, codeOf(res)]).toEqual([mutation.name, field.name, 'BAD_USER_INPUT']);
-        expect(Object.keys(res.errors![0].extensions.fieldErrors ?? {}).some((k) => k.startsWith(field.name))).toBe(true);
+        expect(Object.keys(res.errors![0].extensions.fieldErrors ?? {}).some((k) => k.startsWith(field.name))).toBe(
+          true,
+        );
         checked.push(`${mutation.name}.${field.name}`);
       }
     }

@@ -8,7 +8,9 @@ import { cloneTestDatabase } from '@ruche/testing';
 describe('migrations up → down → up', () => {
   it('round-trips to an identical schema', async () => {
     const db = await cloneTestDatabase();
-    const ds = new DataSource(dataSourceOptions({ url: db.url, poolSize: 1, statementTimeoutMs: 0 }, { entities: [], migrations }));
+    const ds = new DataSource(
+      dataSourceOptions({ url: db.url, poolSize: 1, statementTimeoutMs: 0 }, { entities: [], migrations }),
+    );
     const schema = async () => {
       const c = new Client({ connectionString: db.url });
       await c.connect();

@@ -85,50 +85,110 @@ describe('organizations', () => {
       const member = await signUp(t);
       const manager = await signUp(t);
 
-      const added = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: admin.email, role: 'ADMIN' } }, owner.accessToken);
+      const added = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: admin.email, role: 'ADMIN' } },
+        owner.accessToken,
+      );
       expect(added.data!.addOrganizationMember.member).toEqual({ role: 'ADMIN', user: { id: admin.id } });
 
-      const byAdmin = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: member.email } }, admin.accessToken);
+      const byAdmin = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: member.email } },
+        admin.accessToken,
+      );
       expect(byAdmin.data!.addOrganizationMember.member.role).toBe('MEMBER');
-      const promoted = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: member.id, role: 'MANAGER' } }, admin.accessToken);
+      const promoted = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: member.id, role: 'MANAGER' } },
+        admin.accessToken,
+      );
       expect(promoted.data!.setOrganizationRole.member.role).toBe('MANAGER');
 
-      const outranked = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: member.id, role: 'ADMIN' } }, admin.accessToken);
+      const outranked = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: member.id, role: 'ADMIN' } },
+        admin.accessToken,
+      );
       expect([codeOf(outranked), outranked.errors![0].extensions.reason]).toEqual(['FORBIDDEN', 'OUTRANKED']);
-      const againstOwner = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: owner.id, role: 'MEMBER' } }, admin.accessToken);
+      const againstOwner = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: owner.id, role: 'MEMBER' } },
+        admin.accessToken,
+      );
       expect(codeOf(againstOwner)).toBe('FORBIDDEN');
 
-      const byMember = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: manager.email } }, member.accessToken);
+      const byMember = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: manager.email } },
+        member.accessToken,
+      );
       expect(codeOf(byMember)).toBe('FORBIDDEN');
 
-      const self = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: admin.id, role: 'OWNER' } }, admin.accessToken);
+      const self = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: admin.id, role: 'OWNER' } },
+        admin.accessToken,
+      );
       expect([codeOf(self), self.errors![0].extensions.reason]).toEqual(['FORBIDDEN', 'SELF_ROLE_CHANGE']);
 
-      const customer = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: manager.email, role: 'CUSTOMER' } }, owner.accessToken);
+      const customer = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: manager.email, role: 'CUSTOMER' } },
+        owner.accessToken,
+      );
       expect(codeOf(customer)).toBe('BAD_USER_INPUT');
 
-      const twice = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: member.email } }, owner.accessToken);
+      const twice = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: member.email } },
+        owner.accessToken,
+      );
       expect(codeOf(twice)).toBe('CONFLICT');
       const byId = await signUp(t);
-      const addedById = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, userId: byId.id } }, owner.accessToken);
+      const addedById = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, userId: byId.id } },
+        owner.accessToken,
+      );
       expect(addedById.data!.addOrganizationMember.member).toEqual({ role: 'MEMBER', user: { id: byId.id } });
       const neither = await t.gql(ADD_MEMBER, { input: { organizationId: orgId } }, owner.accessToken);
       expect(neither.errors![0].extensions.fieldErrors.email).toBeDefined();
 
-      const nobody = await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: uniqueEmail() } }, owner.accessToken);
+      const nobody = await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: uniqueEmail() } },
+        owner.accessToken,
+      );
       expect(codeOf(nobody)).toBe('NOT_FOUND');
     });
 
     it('an organization always keeps an owner', async () => {
       const { owner, orgId } = await company();
       const second = await signUp(t);
-      await t.gql(ADD_MEMBER, { input: { organizationId: orgId, email: second.email, role: 'OWNER' } }, owner.accessToken);
-      const demote = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: owner.id, role: 'MEMBER' } }, second.accessToken);
+      await t.gql(
+        ADD_MEMBER,
+        { input: { organizationId: orgId, email: second.email, role: 'OWNER' } },
+        owner.accessToken,
+      );
+      const demote = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: owner.id, role: 'MEMBER' } },
+        second.accessToken,
+      );
       expect(demote.data!.setOrganizationRole.member.role).toBe('MEMBER');
       // `second` is now the last owner: nobody can demote them, and they cannot demote themselves.
-      const promoted = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: owner.id, role: 'ADMIN' } }, second.accessToken);
+      const promoted = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: owner.id, role: 'ADMIN' } },
+        second.accessToken,
+      );
       expect(promoted.errors).toBeUndefined();
-      const last = await t.gql(SET_ROLE, { input: { organizationId: orgId, userId: second.id, role: 'MEMBER' } }, owner.accessToken);
+      const last = await t.gql(
+        SET_ROLE,
+        { input: { organizationId: orgId, userId: second.id, role: 'MEMBER' } },
+        owner.accessToken,
+      );
       expect(codeOf(last)).toBe('FORBIDDEN');
       const { rows } = await t.sql.query(
         `SELECT count(*) FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.role = 'OWNER' AND o.name = (SELECT name FROM organizations WHERE id = (SELECT organization_id FROM organization_memberships WHERE user_id = (SELECT id FROM users WHERE email = $1) LIMIT 1))`,
@@ -143,7 +203,11 @@ describe('organizations', () => {
       const { orgId } = await company();
       const stranger = await signUp(t);
       const hidden = await t.gql(ORG_ONLY, { id: orgId }, stranger.accessToken);
-      const missing = await t.gql(ORG_ONLY, { id: Buffer.from(`Organization:${randomUUID()}`).toString('base64url') }, stranger.accessToken);
+      const missing = await t.gql(
+        ORG_ONLY,
+        { id: Buffer.from(`Organization:${randomUUID()}`).toString('base64url') },
+        stranger.accessToken,
+      );
       const garbage = await t.gql(ORG_ONLY, { id: 'garbage' }, stranger.accessToken);
       expect(hidden.errors![0]).toEqual(missing.errors![0]);
       expect(garbage.errors![0]).toEqual(missing.errors![0]);
@@ -170,7 +234,12 @@ describe('organizations', () => {
         expect(codeOf(await t.gql(ORG, { id: orgId, first }, owner.accessToken))).toBe('BAD_USER_INPUT');
       }
       const crafted = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
-      for (const after of ['not-a-cursor', crafted(['not a date', 'x']), crafted(['2026-01-01T00:00:00.000Z', "x' OR 1=1"]), crafted([1, 2])]) {
+      for (const after of [
+        'not-a-cursor',
+        crafted(['not a date', 'x']),
+        crafted(['2026-01-01T00:00:00.000Z', "x' OR 1=1"]),
+        crafted([1, 2]),
+      ]) {
         expect(codeOf(await t.gql(ORG, { id: orgId, first: 2, after }, owner.accessToken))).toBe('BAD_USER_INPUT');
       }
     });

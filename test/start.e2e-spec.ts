@@ -60,7 +60,9 @@ describe('npm start (built server, embedded PostgreSQL)', () => {
     const first = await start(env);
     try {
       expect(first.output()).toMatch(/applied \d+ migration\(s\)/);
-      const up = await gql(`mutation { signUp(input: { email: "persist@example.test", password: "persisted pass", displayName: "P" }) { user { id } } }`);
+      const up = await gql(
+        `mutation { signUp(input: { email: "persist@example.test", password: "persisted pass", displayName: "P" }) { user { id } } }`,
+      );
       expect(up.errors).toBeUndefined();
     } finally {
       expect(await stop(first.child)).toBe(0);
@@ -69,7 +71,9 @@ describe('npm start (built server, embedded PostgreSQL)', () => {
     const second = await start(env);
     try {
       expect(second.output()).toContain('database schema up to date');
-      const back = await gql(`mutation { signIn(input: { email: "persist@example.test", password: "persisted pass" }) { user { id email } } }`);
+      const back = await gql(
+        `mutation { signIn(input: { email: "persist@example.test", password: "persisted pass" }) { user { id email } } }`,
+      );
       expect(back.errors).toBeUndefined();
       expect(back.data.signIn.user.email).toBe('persist@example.test');
     } finally {

@@ -31,7 +31,10 @@ export function uniqueEmail(domain = 'example.test'): string {
   return `user-${randomUUID().slice(0, 8)}@${domain}`;
 }
 
-export async function signUp(t: TestApp, opts: { email?: string; displayName?: string; verify?: boolean } = {}): Promise<Person> {
+export async function signUp(
+  t: TestApp,
+  opts: { email?: string; displayName?: string; verify?: boolean } = {},
+): Promise<Person> {
   const email = opts.email ?? uniqueEmail();
   const password = 'correct horse battery staple';
   const res = await t.gql(SIGN_UP, { input: { email, password, displayName: opts.displayName ?? 'Test Person' } });

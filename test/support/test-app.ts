@@ -28,7 +28,11 @@ export interface TestApp {
   mailbox: Mailbox;
   /** Direct SQL on this file's database, for assertions only. */
   sql: Pool;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GqlResult<T>>;
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
 }

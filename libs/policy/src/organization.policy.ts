@@ -14,7 +14,7 @@ export const EMPLOYEE_ROLES: readonly OrgRole[] = ['OWNER', 'ADMIN', 'MANAGER', 
  */
 export type Decision = 'ALLOW' | 'FORBIDDEN' | 'NOT_FOUND';
 
-export type OrgAction = 'org.read' | 'org.members.list' | 'org.members.add' | 'org.members.setRole';
+export type OrgAction = 'org.read' | 'org.members.list' | 'org.members.add' | 'org.members.setRole' | 'org.audit.read';
 
 export function isEmployee(role: OrgRole | null): boolean {
   return role !== null && EMPLOYEE_ROLES.includes(role);
@@ -34,6 +34,7 @@ export function decideOrgAction(viewerRole: OrgRole | null, action: OrgAction): 
       return isEmployee(viewerRole) ? 'ALLOW' : 'FORBIDDEN';
     case 'org.members.add':
     case 'org.members.setRole':
+    case 'org.audit.read':
       return isOrgAdmin(viewerRole) ? 'ALLOW' : 'FORBIDDEN';
   }
 }

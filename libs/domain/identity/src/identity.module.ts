@@ -7,6 +7,7 @@ import { PasswordHasher } from './accounts/password-hasher';
 import { Sessions } from './accounts/sessions';
 import { SignInProtection } from './accounts/sign-in-protection';
 import { UsersLoader } from './accounts/users.loader';
+import { AuditLogResolver } from './organizations/audit-log.resolver';
 import { Memberships } from './organizations/memberships';
 import { OrganizationMemberResolver, OrganizationsResolver } from './organizations/organizations.resolver';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -26,6 +27,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     OrganizationsService,
     OrganizationsResolver,
     OrganizationMemberResolver,
+    AuditLogResolver,
   ],
   exports: [SessionValidator, Memberships, UsersLoader, OrganizationsService],
 })

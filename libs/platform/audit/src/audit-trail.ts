@@ -1,7 +1,20 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { Db } from '@ruche/database';
+import { decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { Clock, hashSecretToken } from '@ruche/kernel';
+
+export interface AuditEventRow {
+  id: string;
+  at: Date;
+  organization_id: string | null;
+  space_id: string | null;
+  actor_id: string | null;
+  action: AuditAction;
+  target_type: string | null;
+  target_id: string | null;
+  details: Record<string, unknown>;
+}
 
 /** Every action the audit trail records. Adding one here is the way to audit something new. */
 export const AUDIT_ACTIONS = [
@@ -47,6 +60,28 @@ export class AuditTrail {
     private readonly clock: Clock,
     private readonly cls: ClsService,
   ) {}
+
+  /** An organization's events, newest first: its own, and account-level ones (sign-in…) of its members. */
+  async page(organizationId: string, args: ConnectionArgs): Promise<Connection<AuditEventRow>> {
+    const after = args.after ? decodeCursor(args.after, ['string']) : null;
+    const rows: AuditEventRow[] = await this.db.transaction(() =>
+      this.db.manager.query(
+        `SELECT e.id::text AS id, e.at, e.organization_id, e.space_id, e.actor_id, e.action, e.target_type, e.target_id, e.details
+         FROM audit_events e
+         WHERE (e.organization_id = $1 OR (e.organization_id IS NULL AND e.actor_id IN (
+                  SELECT user_id FROM organization_memberships WHERE organization_id = $1)))
+           AND ($2::bigint IS NULL OR e.id < $2::bigint)
+         ORDER BY e.id DESC LIMIT $3`,
+        [organizationId, after?.[0] ?? null, args.first + 1],
+      ),
+    );
+    return toConnection(
+      rows,
+      args,
+      (r) => [r.id],
+      (r) => r,
+    );
+  }
 
   async record(entry: AuditEntry): Promise<void> {
     const ip = this.cls.isActive() ? this.cls.get<string | undefined>(REQUEST_IP) : undefined;
