@@ -10,7 +10,6 @@ import {
   conflict,
   consentRequired,
   emailDomain,
-  enforce,
   forbidden,
   fromGlobalId,
   hashSecretToken,
