@@ -1,0 +1,491 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from './test-app';
+import { signUp, uniqueEmail } from './identity';
+import { invite, MEMBERS, PREVIEW, SPACE, SPACES } from './spaces';
+import { JOIN, SET_SPACE_ROLE, type PolicyWorld, type Role } from './policy-world';
+
+/** ALLOW, or the `extensions.code` the role must get. */
+export type Outcome =
+  | 'ALLOW'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONSENT_REQUIRED'
+  | 'CONFLICT'
+  | 'BAD_USER_INPUT';
+
+export interface MatrixRow {
+  /** The GraphQL operation (Query or Mutation field) this row covers. */
+  operation: string;
+  /** What the row targets, when an operation has several rows. */
+  target?: string;
+  query: string;
+  /** Builds the variables for one role; may create what that one call needs (a fresh member to remove…). */
+  variables: (ctx: { t: TestApp; world: PolicyWorld; role: Role }) => Promise<Record<string, unknown>>;
+  /** Changes state: runs on a fresh world so earlier calls cannot affect later ones. */
+  mutates: boolean;
+  expect: Record<Role, Outcome>;
+}
+
+const fixed =
+  (vars: (world: PolicyWorld) => Record<string, unknown>): MatrixRow['variables'] =>
+  async ({ world }) =>
+    vars(world);
+
+/** Everyone but anonymous gets `signedIn`. */
+const signedInAll = (signedIn: Outcome): Record<Role, Outcome> => ({
+  anonymous: 'UNAUTHENTICATED',
+  invitedNotConsented: signedIn,
+  customerOfA: signedIn,
+  customerOfB: signedIn,
+  employee: signedIn,
+  spaceModerator: signedIn,
+  manager: signedIn,
+  admin: signedIn,
+});
+
+/** Org-level operations: outsiders (the invitee is not a member yet) cannot tell the organization exists. */
+const orgLevel = (o: {
+  customers: Outcome;
+  employee: Outcome;
+  manager: Outcome;
+  admin: Outcome;
+}): Record<Role, Outcome> => ({
+  anonymous: 'UNAUTHENTICATED',
+  invitedNotConsented: 'NOT_FOUND',
+  customerOfA: o.customers,
+  customerOfB: o.customers,
+  employee: o.employee,
+  spaceModerator: o.employee,
+  manager: o.manager,
+  admin: o.admin,
+});
+
+/** Operations on hybrid space A. The invitee knows A from the invitation: they are asked to consent. */
+const onSpaceA = (
+  o: Omit<Record<Role, Outcome>, 'anonymous' | 'invitedNotConsented' | 'customerOfB'>,
+): Record<Role, Outcome> => ({
+  anonymous: 'UNAUTHENTICATED',
+  invitedNotConsented: 'CONSENT_REQUIRED',
+  customerOfB: 'NOT_FOUND',
+  ...o,
+});
+
+const NODE = `query($id: ID!) { node(id: $id) { id } }`;
+const ORG = `query($id: ID!) { organization(id: $id) { id viewerRole } }`;
+
+/** A fresh employee who joined space A, for calls that remove or promote someone. */
+async function freshMemberOfA(t: TestApp, world: PolicyWorld): Promise<string> {
+  const person = await signUp(t, { email: uniqueEmail(world.org.domain), verify: true });
+  const res = await t.gql(JOIN, { id: world.spaces.hybridA }, person.accessToken);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return person.id;
+}
+
+export const POLICY_MATRIX: MatrixRow[] = [
+  // --- identity ---
+  {
+    operation: 'me',
+    query: `query { me { id } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'signUp',
+    query: `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }`,
+    variables: fixed(() => ({
+      input: { email: uniqueEmail(), password: 'a long enough password', displayName: 'New' },
+    })),
+    mutates: true,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'ALLOW' },
+  },
+  {
+    operation: 'signIn',
+    query: `mutation($input: SignInInput!) { signIn(input: $input) { user { id } } }`,
+    variables: async ({ world, role }) => {
+      const person = role === 'anonymous' ? world.owner : world.people[role];
+      return { input: { email: person.email, password: person.password } };
+    },
+    mutates: true,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'ALLOW' },
+  },
+  {
+    operation: 'refreshSession',
+    query: `mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { user { id } } }`,
+    variables: async ({ t }) => ({ input: { refreshToken: (await signUp(t)).refreshToken } }),
+    mutates: true,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'ALLOW' },
+  },
+  {
+    operation: 'signOut',
+    query: `mutation { signOut { ok } }`,
+    variables: fixed(() => ({})),
+    mutates: true,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'verifyEmail',
+    query: `mutation($input: VerifyEmailInput!) { verifyEmail(input: $input) { user { id } } }`,
+    variables: async ({ t }) => {
+      const person = await signUp(t);
+      const link = await t.mailbox.linkTo(person.email, '/verify-email');
+      return { input: { token: link.searchParams.get('token') } };
+    },
+    mutates: true,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'ALLOW' },
+  },
+  {
+    operation: 'requestEmailVerification',
+    query: `mutation { requestEmailVerification { ok } }`,
+    variables: fixed(() => ({})),
+    mutates: true,
+    // Everyone but the invitee has a verified address (customers: the invitation link verified it).
+    expect: { ...signedInAll('CONFLICT'), invitedNotConsented: 'ALLOW' },
+  },
+  {
+    operation: 'createOrganization',
+    query: `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`,
+    variables: fixed(() => ({ input: { name: 'Another company' } })),
+    mutates: true,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'organization',
+    query: ORG,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'ALLOW', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'addOrganizationMember',
+    query: `mutation($input: AddOrganizationMemberInput!) { addOrganizationMember(input: $input) { member { role } } }`,
+    variables: async ({ t, world }) => ({ input: { organizationId: world.org.id, email: (await signUp(t)).email } }),
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'FORBIDDEN', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'setOrganizationRole',
+    query: `mutation($input: SetOrganizationRoleInput!) { setOrganizationRole(input: $input) { member { role } } }`,
+    variables: async ({ t, world }) => {
+      const person = await signUp(t, { email: uniqueEmail(world.org.domain), verify: true });
+      return { input: { organizationId: world.org.id, userId: person.id, role: 'MANAGER' } };
+    },
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'FORBIDDEN', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'auditLog',
+    query: `query($id: ID!) { auditLog(organizationId: $id, first: 5) { edges { node { action } } } }`,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'FORBIDDEN', admin: 'ALLOW' }),
+  },
+  // --- customer accounts ---
+  {
+    operation: 'customerAccounts',
+    query: `query($id: ID!) { customerAccounts(organizationId: $id, first: 5) { edges { node { id } } } }`,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'createCustomerAccount',
+    query: `mutation($input: CreateCustomerAccountInput!) { createCustomerAccount(input: $input) { customerAccount { id } } }`,
+    variables: fixed((w) => ({ input: { organizationId: w.org.id, name: `Client ${randomUUID().slice(0, 6)}` } })),
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  // --- spaces ---
+  {
+    operation: 'createSpace',
+    target: 'internal',
+    query: `mutation($input: CreateSpaceInput!) { createSpace(input: $input) { space { id } } }`,
+    variables: fixed((w) => ({
+      input: { organizationId: w.org.id, name: 'New', kind: 'INTERNAL', visibility: 'OPEN' },
+    })),
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'createSpace',
+    target: 'hybrid',
+    query: `mutation($input: CreateSpaceInput!) { createSpace(input: $input) { space { id } } }`,
+    variables: fixed((w) => ({ input: { organizationId: w.org.id, name: 'New', kind: 'HYBRID', visibility: 'OPEN' } })),
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'FORBIDDEN', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'updateSpace',
+    query: `mutation($input: UpdateSpaceInput!) { updateSpace(input: $input) { space { id } } }`,
+    variables: fixed((w) => ({ input: { spaceId: w.spaces.hybridA, description: 'Updated' } })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'spaces',
+    query: SPACES,
+    variables: fixed(() => ({ first: 10 })),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'space',
+    target: 'hybrid space A',
+    query: SPACE,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: false,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'ALLOW',
+      spaceModerator: 'ALLOW',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'space',
+    target: 'internal open space',
+    query: SPACE,
+    variables: fixed((w) => ({ id: w.spaces.internal })),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'space',
+    target: 'private internal space',
+    query: SPACE,
+    variables: fixed((w) => ({ id: w.spaces.privateInternal })),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'NOT_FOUND', manager: 'NOT_FOUND', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'node',
+    target: 'hybrid space A',
+    query: NODE,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: false,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'ALLOW',
+      spaceModerator: 'ALLOW',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'node',
+    target: 'internal space',
+    query: NODE,
+    variables: fixed((w) => ({ id: w.spaces.internal })),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'node',
+    target: 'an employee in no hybrid space',
+    query: NODE,
+    variables: fixed((w) => ({ id: w.people.manager.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'node',
+    target: 'the moderator of A',
+    query: NODE,
+    variables: fixed((w) => ({ id: w.people.spaceModerator.id })),
+    mutates: false,
+    expect: {
+      ...orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+      customerOfA: 'ALLOW',
+    },
+  },
+  {
+    operation: 'node',
+    target: 'the organization',
+    query: NODE,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'ALLOW', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'joinSpace',
+    query: JOIN,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'ALLOW',
+      spaceModerator: 'CONFLICT',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'leaveSpace',
+    query: `mutation($id: ID!) { leaveSpace(spaceId: $id) { spaceId } }`,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'ALLOW',
+      manager: 'FORBIDDEN',
+      admin: 'FORBIDDEN',
+    }),
+  },
+  {
+    operation: 'spaceMembers',
+    query: MEMBERS,
+    variables: fixed((w) => ({ spaceId: w.spaces.hybridA, first: 10 })),
+    mutates: false,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'ALLOW',
+      spaceModerator: 'ALLOW',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'removeSpaceMember',
+    query: `mutation($input: RemoveSpaceMemberInput!) { removeSpaceMember(input: $input) { space { id } } }`,
+    variables: async ({ t, world }) => ({
+      input: { spaceId: world.spaces.hybridA, userId: await freshMemberOfA(t, world) },
+    }),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'ALLOW',
+      manager: 'FORBIDDEN',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'setSpaceRole',
+    query: SET_SPACE_ROLE,
+    variables: async ({ t, world }) => ({
+      input: { spaceId: world.spaces.hybridA, userId: await freshMemberOfA(t, world), role: 'MODERATOR' },
+    }),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'inviteToSpace',
+    query: `mutation($input: InviteToSpaceInput!) { inviteToSpace(input: $input) { invitation { id } } }`,
+    variables: fixed((w) => ({ input: { spaceId: w.spaces.hybridA, email: uniqueEmail('client.test') } })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'ALLOW',
+      manager: 'FORBIDDEN',
+      admin: 'ALLOW',
+    }),
+  },
+  {
+    operation: 'revokeInvitation',
+    query: `mutation($input: RevokeInvitationInput!) { revokeInvitation(input: $input) { invitation { status } } }`,
+    variables: async ({ t, world }) => {
+      const { invitation } = await invite(t, world.owner, world.spaces.hybridA, uniqueEmail('client.test'));
+      return { input: { invitationId: invitation.id } };
+    },
+    mutates: true,
+    // Someone else's invitation: the invitee cannot even see it.
+    expect: {
+      ...onSpaceA({
+        customerOfA: 'FORBIDDEN',
+        employee: 'FORBIDDEN',
+        spaceModerator: 'ALLOW',
+        manager: 'FORBIDDEN',
+        admin: 'ALLOW',
+      }),
+      invitedNotConsented: 'NOT_FOUND',
+    },
+  },
+  {
+    operation: 'invitation',
+    query: PREVIEW,
+    variables: async ({ t, world }) => ({
+      token: (await invite(t, world.owner, world.spaces.hybridB, uniqueEmail('client.test'))).token,
+    }),
+    mutates: false,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'ALLOW' },
+  },
+  {
+    operation: 'acceptInvitation',
+    target: "an invitation to the caller's own e-mail",
+    query: `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { space { id } } }`,
+    variables: async ({ t, world, role }) => {
+      const email = role === 'anonymous' ? uniqueEmail('client.test') : world.people[role].email;
+      const fresh = await t.gql(
+        `mutation($input: CreateSpaceInput!) { createSpace(input: $input) { space { id consentPolicy { version } } } }`,
+        { input: { organizationId: world.org.id, name: 'Fresh', kind: 'HYBRID', visibility: 'PRIVATE' } },
+        world.owner.accessToken,
+      );
+      const { token } = await invite(t, world.owner, fresh.data!.createSpace.space.id, email);
+      return { input: { token, consent: { accepted: true, policyVersion: 1 } } };
+    },
+    mutates: true,
+    expect: { ...signedInAll('ALLOW'), anonymous: 'UNAUTHENTICATED' },
+  },
+  {
+    operation: 'acceptInvitation',
+    target: 'an invitation to someone else',
+    query: `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { space { id } } }`,
+    variables: async ({ t, world }) => ({
+      input: {
+        token: (await invite(t, world.owner, world.spaces.hybridB, uniqueEmail('client.test'))).token,
+        consent: { accepted: true, policyVersion: 1 },
+      },
+    }),
+    mutates: true,
+    expect: signedInAll('FORBIDDEN'),
+  },
+  {
+    operation: 'withdrawConsent',
+    query: `mutation($id: ID!) { withdrawConsent(spaceId: $id) { consentRecord { id } } }`,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      admin: 'FORBIDDEN',
+    }),
+  },
+  {
+    operation: 'renewConsent',
+    query: `mutation($input: RenewConsentInput!) { renewConsent(input: $input) { consentRecord { id } } }`,
+    variables: fixed((w) => ({ input: { spaceId: w.spaces.hybridA, consent: { accepted: true, policyVersion: 1 } } })),
+    mutates: true,
+    expect: onSpaceA({
+      customerOfA: 'ALLOW',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      admin: 'FORBIDDEN',
+    }),
+  },
+  {
+    operation: 'pendingConsents',
+    query: `query { pendingConsents { spaceId } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+];
