@@ -1,9 +1,11 @@
+import { fromGlobalId } from '@ruche/kernel';
 import { createTestApp, type TestApp } from './support/test-app';
 import { codeOf, signedIn, signUp, uniqueEmail } from './support/identity';
 import {
   ACCEPT,
   createOrganization,
   createSpace,
+  customerOf,
   employeeOf,
   invite,
   MEMBERS,
@@ -242,5 +244,83 @@ describe('invitation token guessing', () => {
     for (let i = 0; i < 15; i++) codes.push(codeOf(await t.gql(PREVIEW, { token: `guess-${i}-${'y'.repeat(30)}` })));
     expect(codes.slice(0, 10).every((c) => c === 'NOT_FOUND')).toBe(true);
     expect(codes.slice(10).every((c) => c === 'RATE_LIMITED')).toBe(true);
+  });
+});
+
+describe('consent', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const UPDATE = `mutation($input: UpdateSpaceInput!) { updateSpace(input: $input) { space { consentPolicy { version text } } } }`;
+  const PENDING = `query { pendingConsents { spaceId spaceName policy { version text } } }`;
+  const RENEW = `mutation($input: RenewConsentInput!) { renewConsent(input: $input) { space { id viewerRole } consentRecord { policyVersion } } }`;
+
+  it('a new policy version puts customers behind CONSENT_REQUIRED until they accept it again', async () => {
+    const org = await createOrganization(t);
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Beta testers' });
+    const customer = await customerOf(t, org.owner, hybrid.id);
+    const newText = 'Version two: we also use your feedback in anonymised product research reports.';
+    const updated = await t.gql(UPDATE, { input: { spaceId: hybrid.id, consentText: newText } }, org.owner.accessToken);
+    expect(updated.data!.updateSpace.space.consentPolicy).toEqual({ version: 2, text: newText });
+
+    expect(codeOf(await t.gql(SPACE, { id: hybrid.id }, customer.accessToken))).toBe('CONSENT_REQUIRED');
+    expect((await t.gql(SPACES, { first: 10 }, customer.accessToken)).data!.spaces.edges).toEqual([]);
+    expect(codeOf(await t.gql(MEMBERS, { spaceId: hybrid.id, first: 5 }, customer.accessToken))).toBe(
+      'CONSENT_REQUIRED',
+    );
+    const pending = await t.gql(PENDING, {}, customer.accessToken);
+    expect(pending.data!.pendingConsents).toEqual([
+      { spaceId: hybrid.id, spaceName: 'Beta testers', policy: { version: 2, text: newText } },
+    ]);
+
+    const stale = await t.gql(
+      RENEW,
+      { input: { spaceId: hybrid.id, consent: { accepted: true, policyVersion: 1 } } },
+      customer.accessToken,
+    );
+    expect(codeOf(stale)).toBe('CONSENT_REQUIRED');
+    const renewed = await t.gql(
+      RENEW,
+      { input: { spaceId: hybrid.id, consent: { accepted: true, policyVersion: 2 } } },
+      customer.accessToken,
+    );
+    expect(renewed.data!.renewConsent).toEqual({
+      space: { id: hybrid.id, viewerRole: 'CUSTOMER' },
+      consentRecord: { policyVersion: 2 },
+    });
+    expect((await t.gql(SPACE, { id: hybrid.id }, customer.accessToken)).errors).toBeUndefined();
+    expect((await t.gql(PENDING, {}, customer.accessToken)).data!.pendingConsents).toEqual([]);
+  });
+
+  it('withdrawal takes effect on the very next request, keeps the ledger and the proof', async () => {
+    const org = await createOrganization(t);
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID' });
+    const customer = await customerOf(t, org.owner, hybrid.id);
+    expect((await t.gql(SPACE, { id: hybrid.id }, customer.accessToken)).errors).toBeUndefined();
+    await t.gql(WITHDRAW, { spaceId: hybrid.id }, customer.accessToken);
+    expect(codeOf(await t.gql(SPACE, { id: hybrid.id }, customer.accessToken))).toBe('NOT_FOUND');
+    const ledger = await t.sql.query(
+      'SELECT policy_version, withdrawn_at IS NOT NULL AS withdrawn, length(text_hash) AS hash FROM consent_records WHERE space_id = $1',
+      [fromGlobalId(hybrid.id, 'Space')],
+    );
+    expect(ledger.rows).toEqual([{ policy_version: 1, withdrawn: true, hash: 64 }]);
+    const space = await t.gql(SPACE, { id: hybrid.id }, org.owner.accessToken);
+    expect(space.data!.space).toMatchObject({ customerCount: 0, holdsCustomers: false, memberCount: 1 });
+  });
+
+  it('an employee invited to a hybrid space joins as a member, without a consent record', async () => {
+    const org = await createOrganization(t);
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID', visibility: 'PRIVATE' });
+    const employee = await employeeOf(t, org);
+    const { token } = await invite(t, org.owner, hybrid.id, employee.email);
+    const res = await t.gql(ACCEPT, { input: { token } }, employee.accessToken);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.acceptInvitation).toMatchObject({
+      space: { viewerRole: 'MEMBER', customerCount: 0 },
+      consentRecord: null,
+    });
   });
 });
