@@ -14,7 +14,14 @@ export const EMPLOYEE_ROLES: readonly OrgRole[] = ['OWNER', 'ADMIN', 'MANAGER', 
  */
 export type Decision = 'ALLOW' | 'FORBIDDEN' | 'NOT_FOUND';
 
-export type OrgAction = 'org.read' | 'org.members.list' | 'org.members.add' | 'org.members.setRole' | 'org.audit.read';
+export type OrgAction =
+  | 'org.read'
+  | 'org.members.list'
+  | 'org.members.add'
+  | 'org.members.setRole'
+  | 'org.audit.read'
+  | 'org.customerAccounts.read'
+  | 'org.customerAccounts.create';
 
 export function isEmployee(role: OrgRole | null): boolean {
   return role !== null && EMPLOYEE_ROLES.includes(role);
@@ -31,7 +38,10 @@ export function decideOrgAction(viewerRole: OrgRole | null, action: OrgAction): 
     case 'org.read':
       return 'ALLOW';
     case 'org.members.list':
+    case 'org.customerAccounts.read':
       return isEmployee(viewerRole) ? 'ALLOW' : 'FORBIDDEN';
+    case 'org.customerAccounts.create':
+      return isOrgAdmin(viewerRole) || viewerRole === 'MANAGER' ? 'ALLOW' : 'FORBIDDEN';
     case 'org.members.add':
     case 'org.members.setRole':
     case 'org.audit.read':

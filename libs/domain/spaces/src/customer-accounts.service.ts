@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
 import { decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { Memberships } from '@ruche/identity';
-import { DomainError, forbidden, fromGlobalId, notFound } from '@ruche/kernel';
-import { isEmployee, readableSpaceIdsSql, type OrgRole } from '@ruche/policy';
+import { DomainError, enforce, fromGlobalId, notFound } from '@ruche/kernel';
+import { decideOrgAction, readableSpaceIdsSql } from '@ruche/policy';
 import type { CreateCustomerAccountInput } from './space.inputs';
 import { CustomerAccount } from './space.types';
 
 type AccountRow = { id: string; name: string; domain: string | null; created_at: Date };
-
-const MANAGE: readonly OrgRole[] = ['OWNER', 'ADMIN', 'MANAGER'];
 
 /** Customer companies of an organization: employees see them; admins and managers create them. */
 @Injectable()
@@ -22,9 +20,10 @@ export class CustomerAccountsService {
   async create(viewerId: string, input: CreateCustomerAccountInput): Promise<CustomerAccount> {
     const orgId = fromGlobalId(input.organizationId, 'Organization');
     return this.db.transaction(async () => {
-      const role = await this.memberships.roleOf(viewerId, orgId);
-      if (role === null) throw notFound('Organization');
-      if (!MANAGE.includes(role)) throw forbidden();
+      enforce(
+        decideOrgAction(await this.memberships.roleOf(viewerId, orgId), 'org.customerAccounts.create'),
+        'Organization',
+      );
       try {
         const [row]: AccountRow[] = await this.db.manager.query(
           `INSERT INTO customer_accounts (organization_id, name, domain) VALUES ($1, $2, $3)
@@ -51,9 +50,10 @@ export class CustomerAccountsService {
     const orgId = fromGlobalId(organizationGlobalId, 'Organization');
     const after = args.after ? decodeCursor(args.after, ['string', 'uuid']) : null;
     return this.db.transaction(async () => {
-      const role = await this.memberships.roleOf(viewerId, orgId);
-      if (role === null) throw notFound('Organization');
-      if (!isEmployee(role)) throw forbidden();
+      enforce(
+        decideOrgAction(await this.memberships.roleOf(viewerId, orgId), 'org.customerAccounts.read'),
+        'Organization',
+      );
       const rows: AccountRow[] = await this.db.manager.query(
         `SELECT id, name, domain, created_at FROM customer_accounts
          WHERE organization_id = $1 AND ($2::text IS NULL OR (lower(name), id) > ($2, $3::uuid))
