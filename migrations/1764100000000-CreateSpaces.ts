@@ -123,7 +123,9 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX invitations_inviter_idx ON invitations (invited_by, created_at)`);
     await q.query(`CREATE INDEX invitations_space_idx ON invitations (space_id, created_at, id)`);
-    await q.query(`CREATE INDEX invitations_email_idx ON invitations (email) WHERE accepted_at IS NULL AND revoked_at IS NULL`);
+    await q.query(
+      `CREATE INDEX invitations_email_idx ON invitations (email) WHERE accepted_at IS NULL AND revoked_at IS NULL`,
+    );
 
     // The consent ledger: rows are only ever added; the one permitted change is stamping withdrawn_at once.
     await q.query(`
@@ -257,11 +259,11 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     // The one way to read anything of a space without access: the invitation preview, by token hash.
     await q.query(`
       CREATE FUNCTION ruche_invitation_preview(p_token_hash text)
-      RETURNS TABLE (invitation_id uuid, space_id uuid, space_name text, inviter_name text, email text,
+      RETURNS TABLE (invitation_id uuid, organization_id uuid, space_id uuid, space_name text, inviter_name text, email text,
                      consent_version int, consent_text text, expires_at timestamptz,
                      accepted_at timestamptz, revoked_at timestamptz)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT i.id, s.id, s.name, u.display_name, i.email, p.version, p.text, i.expires_at, i.accepted_at, i.revoked_at
+        SELECT i.id, i.organization_id, s.id, s.name, u.display_name, i.email, p.version, p.text, i.expires_at, i.accepted_at, i.revoked_at
         FROM invitations i
         JOIN spaces s ON s.id = i.space_id
         JOIN users u ON u.id = i.invited_by
@@ -383,12 +385,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     );
 
     // Invitations: those who can read the space manage them; the invitee sees those bound to their e-mail.
-    await policy(
-      'invitations',
-      'read',
-      'ALL',
-      `USING (${readableSpace('space_id')} OR email = ruche_viewer_email())`,
-    );
+    await policy('invitations', 'read', 'ALL', `USING (${readableSpace('space_id')} OR email = ruche_viewer_email())`);
 
     await policy(
       'consent_records',
@@ -419,7 +416,14 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       }
     }
     // CASCADE: the policies of these tables refer to one another.
-    for (const table of ['audit_events', 'consent_records', 'invitations', 'space_memberships', 'space_consent_policies', 'spaces']) {
+    for (const table of [
+      'audit_events',
+      'consent_records',
+      'invitations',
+      'space_memberships',
+      'space_consent_policies',
+      'spaces',
+    ]) {
       await q.query(`DROP TABLE ${table} CASCADE`);
     }
     await q.query(`DROP FUNCTION consent_records_append_only()`);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { AuditTrail, REQUEST_IP } from '@ruche/audit';
 import { Db } from '@ruche/database';
-import { Clock, consentRequired, hashSecretToken, notFound, toGlobalId } from '@ruche/kernel';
+import { Clock, consentRequired, notFound, sha256Hex, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from './space-access';
 import type { ConsentInput } from './space.inputs';
 import { ConsentRecord, PendingConsent } from './space.types';
@@ -48,10 +48,10 @@ export class ConsentLedger {
         consent.spaceId,
         SPACE_PARTICIPATION,
         consent.policyVersion,
-        hashSecretToken(consent.text),
+        sha256Hex(consent.text),
         consent.source,
         this.clock.now(),
-        ip ? hashSecretToken(ip) : null,
+        ip ? sha256Hex(ip) : null,
       ],
     );
     await this.audit.record({

@@ -49,6 +49,7 @@ interface InvitationRow {
 
 interface PreviewRow {
   invitation_id: string;
+  organization_id: string;
   space_id: string;
   space_name: string;
   inviter_name: string;
@@ -198,11 +199,7 @@ export class InvitationsService {
       if (user!.email !== invitation.email) {
         throw forbidden('This invitation was sent to another e-mail address: sign in with that address', 'WRONG_EMAIL');
       }
-      const [target]: { organization_id: string }[] = await this.db.manager.query(
-        'SELECT organization_id FROM invitations WHERE id = $1',
-        [invitation.invitation_id],
-      );
-      const orgId = target!.organization_id;
+      const orgId = invitation.organization_id;
       const [membership]: { role: OrgRole; customer_account_id: string | null }[] = await this.db.manager.query(
         'SELECT role, customer_account_id FROM organization_memberships WHERE organization_id = $1 AND user_id = $2',
         [orgId, viewerId],

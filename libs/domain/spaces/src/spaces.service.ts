@@ -4,7 +4,7 @@ import { AuditTrail } from '@ruche/audit';
 import { Db } from '@ruche/database';
 import { cursorTimestampSql, decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { Memberships } from '@ruche/identity';
-import { badInput, conflict, enforce, forbidden, fromGlobalId, hashSecretToken, notFound } from '@ruche/kernel';
+import { badInput, conflict, enforce, forbidden, fromGlobalId, notFound, sha256Hex } from '@ruche/kernel';
 import { badgeOf, canCreateSpace, canRemoveSpaceMember, readableSpaceIdsSql, type SpaceRole } from '@ruche/policy';
 import { ConsentLedger } from './consent-ledger';
 import { SpaceAccess } from './space-access';
@@ -317,7 +317,7 @@ export class SpacesService {
   private async publishConsentPolicy(spaceId: string, version: number, text: string): Promise<void> {
     await this.db.manager.query(
       'INSERT INTO space_consent_policies (space_id, version, text, text_hash) VALUES ($1, $2, $3, $4)',
-      [spaceId, version, text, hashSecretToken(text)],
+      [spaceId, version, text, sha256Hex(text)],
     );
   }
 

@@ -2,7 +2,7 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { Db } from '@ruche/database';
 import { decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
-import { Clock, hashSecretToken } from '@ruche/kernel';
+import { Clock, sha256Hex } from '@ruche/kernel';
 
 export interface AuditEventRow {
   id: string;
@@ -97,7 +97,7 @@ export class AuditTrail {
           entry.action,
           entry.targetType ?? null,
           entry.targetId ?? null,
-          ip ? hashSecretToken(ip) : null,
+          ip ? sha256Hex(ip) : null,
           this.cls.isActive() ? (this.cls.getId() ?? null) : null,
           JSON.stringify(entry.details ?? {}),
         ],

@@ -5,6 +5,9 @@ export function newSecretToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function hashSecretToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+/** SHA-256, hex: how secret tokens are stored, and how texts (consent) and IPs (audit) are fingerprinted. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
 }
+
+export const hashSecretToken = sha256Hex;
