@@ -256,6 +256,40 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
                      AND c.withdrawn_at IS NULL AND c.policy_version = s.consent_version)))
        ) readable`,
     );
+    // Spaces the viewer manages: every space of an organization they administer, those they own or moderate.
+    await definer(
+      'ruche_managed_spaces()',
+      'uuid[]',
+      `SELECT coalesce(array_agg(DISTINCT id), '{}') FROM (
+         SELECT s.id FROM spaces s
+         JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = ruche_viewer()
+         WHERE om.role IN ('OWNER', 'ADMIN')
+         UNION ALL
+         SELECT sm.space_id FROM space_memberships sm
+         JOIN spaces s ON s.id = sm.space_id
+         JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = sm.user_id
+         WHERE sm.user_id = ruche_viewer() AND sm.role IN ('OWNER', 'MODERATOR') AND om.role <> 'CUSTOMER'
+       ) managed`,
+    );
+    await definer(
+      'ruche_employee_spaces()',
+      'uuid[]',
+      `SELECT coalesce(array_agg(s.id), '{}') FROM spaces s
+       JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = ruche_viewer()
+       WHERE om.role <> 'CUSTOMER'`,
+    );
+    // A space its creator is setting up in this very transaction: nobody belongs to it yet.
+    await definer(
+      'ruche_space_is_new(p_space uuid)',
+      'boolean',
+      `SELECT EXISTS (SELECT 1 FROM spaces WHERE id = p_space AND created_by = ruche_viewer())
+          AND NOT EXISTS (SELECT 1 FROM space_memberships WHERE space_id = p_space)`,
+    );
+    await definer(
+      'ruche_viewer_verified_domain()',
+      'text',
+      `SELECT split_part(email, '@', 2) FROM users WHERE id = ruche_viewer() AND email_verified_at IS NOT NULL`,
+    );
     // The one way to read anything of a space without access: the invitation preview, by token hash.
     await q.query(`
       CREATE FUNCTION ruche_invitation_preview(p_token_hash text)
@@ -278,6 +312,10 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'ruche_org_is_new(uuid)',
       'ruche_viewer_email()',
       'ruche_readable_spaces()',
+      'ruche_managed_spaces()',
+      'ruche_employee_spaces()',
+      'ruche_space_is_new(uuid)',
+      'ruche_viewer_verified_domain()',
       'ruche_invitation_preview(text)',
     ]) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
@@ -298,6 +336,10 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     const employeeOrg = (col: string) => `${col} = ANY ((SELECT ruche_employee_orgs())::uuid[])`;
     const adminOrg = (col: string) => `${col} = ANY ((SELECT ruche_admin_orgs())::uuid[])`;
     const readableSpace = (col: string) => `${col} = ANY ((SELECT ruche_readable_spaces())::uuid[])`;
+    const managedSpace = (col: string) => `${col} = ANY ((SELECT ruche_managed_spaces())::uuid[])`;
+    const employeeSpace = (col: string) => `${col} = ANY ((SELECT ruche_employee_spaces())::uuid[])`;
+    const acceptedInvitation = (col: string) =>
+      `${col} IN (SELECT i.${col} FROM invitations i WHERE i.accepted_by = ruche_viewer())`;
 
     await policy('organizations', 'read', 'SELECT', `USING (${memberOrg('id')})`);
     await policy('organizations', 'create', 'INSERT', `WITH CHECK (${viewer})`);
@@ -322,9 +364,13 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'organization_memberships',
       'add',
       'INSERT',
+      // Admins add anyone; people add themselves only as the creator (OWNER of a new organization), as an
+      // employee through a verified address in a claimed domain, or as a customer through an accepted invitation.
       `WITH CHECK (${adminOrg('organization_id')}
-        OR (user_id = ruche_viewer() AND role IN ('MEMBER', 'CUSTOMER'))
-        OR (user_id = ruche_viewer() AND role = 'OWNER' AND ruche_org_is_new(organization_id)))`,
+        OR (user_id = ruche_viewer() AND role = 'OWNER' AND ruche_org_is_new(organization_id))
+        OR (user_id = ruche_viewer() AND role = 'MEMBER' AND organization_id IN (
+              SELECT d.organization_id FROM organization_domains d WHERE d.domain = ruche_viewer_verified_domain()))
+        OR (user_id = ruche_viewer() AND role = 'CUSTOMER' AND ${acceptedInvitation('organization_id')}))`,
     );
     await policy('organization_memberships', 'manage', 'UPDATE', `USING (${adminOrg('organization_id')})`);
     await policy(
@@ -351,7 +397,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       `USING (${readableSpace('id')} OR id IN (SELECT space_id FROM space_memberships WHERE user_id = ruche_viewer()))`,
     );
     await policy('spaces', 'create', 'INSERT', `WITH CHECK (${employeeOrg('organization_id')})`);
-    await policy('spaces', 'manage', 'UPDATE', `USING (${readableSpace('id')})`);
+    await policy('spaces', 'manage', 'UPDATE', `USING (${managedSpace('id')})`);
     await policy('spaces', 'remove', 'DELETE', `USING (${adminOrg('organization_id')})`);
 
     await policy(
@@ -360,7 +406,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'SELECT',
       `USING (${readableSpace('space_id')} OR space_id IN (SELECT space_id FROM space_memberships WHERE user_id = ruche_viewer()))`,
     );
-    await policy('space_consent_policies', 'publish', 'INSERT', `WITH CHECK (${readableSpace('space_id')})`);
+    await policy('space_consent_policies', 'publish', 'INSERT', `WITH CHECK (${managedSpace('space_id')})`);
 
     await policy(
       'space_memberships',
@@ -368,24 +414,37 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'SELECT',
       `USING (user_id = ruche_viewer() OR ${readableSpace('space_id')})`,
     );
-    // Joining an open space, or accepting an invitation bound to one's own e-mail.
+    // Managers add and change members; people add themselves only as the creator of a new space, as an
+    // employee joining a space they can read, or through an invitation they accepted.
     await policy(
       'space_memberships',
       'add',
       'INSERT',
-      `WITH CHECK (${readableSpace('space_id')} OR (user_id = ruche_viewer() AND space_id IN (
-         SELECT i.space_id FROM invitations i WHERE i.accepted_by = ruche_viewer())))`,
+      `WITH CHECK (${managedSpace('space_id')}
+        OR (user_id = ruche_viewer() AND role = 'OWNER' AND ruche_space_is_new(space_id))
+        OR (user_id = ruche_viewer() AND role = 'MEMBER' AND ${employeeSpace('space_id')} AND ${readableSpace('space_id')})
+        OR (user_id = ruche_viewer() AND role IN ('MEMBER', 'CUSTOMER') AND ${acceptedInvitation('space_id')}))`,
     );
-    await policy('space_memberships', 'manage', 'UPDATE', `USING (${readableSpace('space_id')})`);
+    await policy('space_memberships', 'manage', 'UPDATE', `USING (${managedSpace('space_id')})`);
     await policy(
       'space_memberships',
       'remove',
       'DELETE',
-      `USING (user_id = ruche_viewer() OR ${readableSpace('space_id')})`,
+      `USING (user_id = ruche_viewer() OR ${managedSpace('space_id')})`,
     );
 
-    // Invitations: those who can read the space manage them; the invitee sees those bound to their e-mail.
-    await policy('invitations', 'read', 'ALL', `USING (${readableSpace('space_id')} OR email = ruche_viewer_email())`);
+    // Invitations: employees who can read the space see and send them; the invitee sees (and accepts) those
+    // bound to their own e-mail. Nobody deletes them.
+    const inviterSide = `(${employeeOrg('organization_id')} AND ${readableSpace('space_id')})`;
+    await policy('invitations', 'read', 'SELECT', `USING (${inviterSide} OR email = ruche_viewer_email())`);
+    await policy('invitations', 'send', 'INSERT', `WITH CHECK (${inviterSide} AND invited_by = ruche_viewer())`);
+    await policy(
+      'invitations',
+      'update',
+      'UPDATE',
+      `USING (${inviterSide} OR email = ruche_viewer_email())
+       WITH CHECK (${inviterSide} OR (email = ruche_viewer_email() AND accepted_by = ruche_viewer()))`,
+    );
 
     await policy(
       'consent_records',
@@ -404,7 +463,13 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       `USING (${adminOrg('organization_id')} OR (organization_id IS NULL AND actor_id IN (
          SELECT om.user_id FROM organization_memberships om WHERE ${adminOrg('om.organization_id')})))`,
     );
-    await policy('audit_events', 'append', 'INSERT', `WITH CHECK (true)`);
+    // Anyone may append (sign-in failures have no acting user), but only to an organization they belong to.
+    await policy(
+      'audit_events',
+      'append',
+      'INSERT',
+      `WITH CHECK (organization_id IS NULL OR ${memberOrg('organization_id')})`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -432,6 +497,10 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     await q.query(`DROP TABLE customer_accounts CASCADE`);
     for (const fn of [
       'ruche_invitation_preview(text)',
+      'ruche_viewer_verified_domain()',
+      'ruche_space_is_new(uuid)',
+      'ruche_employee_spaces()',
+      'ruche_managed_spaces()',
       'ruche_readable_spaces()',
       'ruche_viewer_email()',
       'ruche_org_is_new(uuid)',

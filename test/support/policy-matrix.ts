@@ -404,10 +404,10 @@ export const POLICY_MATRIX: MatrixRow[] = [
       return { input: { invitationId: invitation.id } };
     },
     mutates: true,
-    // Someone else's invitation: the invitee cannot even see it.
+    // Customers and the invitee cannot even see someone else's invitation.
     expect: {
       ...onSpaceA({
-        customerOfA: 'FORBIDDEN',
+        customerOfA: 'NOT_FOUND',
         employee: 'FORBIDDEN',
         spaceModerator: 'ALLOW',
         manager: 'FORBIDDEN',
