@@ -182,8 +182,9 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
         END IF;
       END $$`);
     await q.query(`GRANT USAGE ON SCHEMA public TO ruche_app`);
+    // No DELETE on users and spaces: deleting either would cascade into the consent ledger and the audit trail.
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON users, spaces TO ruche_app`);
     for (const table of [
-      'users',
       'email_verifications',
       'session_families',
       'refresh_tokens',
@@ -192,13 +193,12 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'organization_domains',
       'organization_memberships',
       'customer_accounts',
-      'spaces',
       'space_consent_policies',
       'space_memberships',
-      'invitations',
     ]) {
       await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ruche_app`);
     }
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON invitations TO ruche_app`);
     await q.query(`GRANT SELECT, INSERT ON consent_records TO ruche_app`);
     await q.query(`GRANT UPDATE (withdrawn_at) ON consent_records TO ruche_app`);
     await q.query(`GRANT SELECT, INSERT ON audit_events TO ruche_app`);
@@ -304,6 +304,16 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
         JOIN space_consent_policies p ON p.space_id = s.id AND p.version = s.consent_version
         WHERE i.token_hash = p_token_hash
       $$`);
+    // Accepting needs the token itself, not just the invited address: the one way an invitee changes an invitation.
+    await q.query(`
+      CREATE FUNCTION ruche_accept_invitation(p_token_hash text, p_now timestamptz)
+      RETURNS TABLE (invitation_id uuid, organization_id uuid, space_id uuid, customer_account_id uuid)
+      LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        UPDATE invitations i SET accepted_at = p_now, accepted_by = ruche_viewer()
+        WHERE i.token_hash = p_token_hash AND i.email = ruche_viewer_email()
+          AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > p_now
+        RETURNING i.id, i.organization_id, i.space_id, i.customer_account_id
+      $$`);
     for (const fn of [
       'ruche_viewer()',
       'ruche_member_orgs()',
@@ -317,6 +327,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       'ruche_space_is_new(uuid)',
       'ruche_viewer_verified_domain()',
       'ruche_invitation_preview(text)',
+      'ruche_accept_invitation(text, timestamptz)',
     ]) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ruche_app`);
@@ -398,7 +409,6 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     );
     await policy('spaces', 'create', 'INSERT', `WITH CHECK (${employeeOrg('organization_id')})`);
     await policy('spaces', 'manage', 'UPDATE', `USING (${managedSpace('id')})`);
-    await policy('spaces', 'remove', 'DELETE', `USING (${adminOrg('organization_id')})`);
 
     await policy(
       'space_consent_policies',
@@ -433,18 +443,12 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       `USING (user_id = ruche_viewer() OR ${managedSpace('space_id')})`,
     );
 
-    // Invitations: employees who can read the space see and send them; the invitee sees (and accepts) those
-    // bound to their own e-mail. Nobody deletes them.
+    // Invitations: employees who can read the space see, send and revoke them; the invitee sees those bound to
+    // their own e-mail and accepts one only through ruche_accept_invitation (with its token). Nobody deletes them.
     const inviterSide = `(${employeeOrg('organization_id')} AND ${readableSpace('space_id')})`;
     await policy('invitations', 'read', 'SELECT', `USING (${inviterSide} OR email = ruche_viewer_email())`);
     await policy('invitations', 'send', 'INSERT', `WITH CHECK (${inviterSide} AND invited_by = ruche_viewer())`);
-    await policy(
-      'invitations',
-      'update',
-      'UPDATE',
-      `USING (${inviterSide} OR email = ruche_viewer_email())
-       WITH CHECK (${inviterSide} OR (email = ruche_viewer_email() AND accepted_by = ruche_viewer()))`,
-    );
+    await policy('invitations', 'update', 'UPDATE', `USING (${inviterSide})`);
 
     await policy(
       'consent_records',
@@ -453,7 +457,13 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
       `USING (subject_id = ruche_viewer() OR ${adminOrg('organization_id')})`,
     );
     await policy('consent_records', 'give', 'INSERT', `WITH CHECK (subject_id = ruche_viewer())`);
-    await policy('consent_records', 'withdraw', 'UPDATE', `USING (subject_id = ruche_viewer())`);
+    // The subject withdraws; a space's managers end the consent of a customer they remove from it.
+    await policy(
+      'consent_records',
+      'withdraw',
+      'UPDATE',
+      `USING (subject_id = ruche_viewer() OR ${managedSpace('space_id')})`,
+    );
 
     // Audit rows of an organization, and account-level events (sign-in…) of its members, for its admins.
     await policy(
@@ -496,6 +506,7 @@ export class CreateSpaces1764100000000 implements MigrationInterface {
     await q.query(`ALTER TABLE organization_memberships DROP COLUMN customer_account_id`);
     await q.query(`DROP TABLE customer_accounts CASCADE`);
     for (const fn of [
+      'ruche_accept_invitation(text, timestamptz)',
       'ruche_invitation_preview(text)',
       'ruche_viewer_verified_domain()',
       'ruche_space_is_new(uuid)',

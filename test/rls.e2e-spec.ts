@@ -3,7 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { fromGlobalId } from '@ruche/kernel';
 import { createTestApp, type TestApp } from './support/test-app';
-import { uniqueEmail, type Person } from './support/identity';
+import { signUp, uniqueEmail, type Person } from './support/identity';
 import {
   createOrganization,
   createSpace,
@@ -267,10 +267,24 @@ describe('row-level security, the second wall', () => {
       const me = uuid(customer.id, 'User');
       const seen = await asApp(me, (c) => c.query('SELECT email FROM invitations'));
       expect(seen.rows.map((r) => r.email)).toEqual([customerEmail]);
-      expect((await asApp(me, (c) => c.query('DELETE FROM invitations'))).rowCount).toBe(0);
+      expect(await asApp(me, (c) => sqlState(c.query('DELETE FROM invitations')))).toBe('42501');
       const forge = `INSERT INTO invitations (space_id, organization_id, email, token_hash, invited_by, expires_at, created_at)
         SELECT space_id, organization_id, 'friend@client.test', 'forged', $1, now() + interval '1 day', now() FROM invitations LIMIT 1`;
       expect(await asApp(me, (c) => sqlState(c.query(forge, [me])))).toBe('42501');
+    });
+
+    // The invitation is proven by its token, not by the address alone: an invitee cannot accept at the database.
+    it('an invitee cannot accept an invitation or join the space without its token', async () => {
+      const email = uniqueEmail('client.test');
+      await invite(t, orgA.owner, spaceA.hybrid, email);
+      const invitee = uuid((await signUp(t, { email })).id, 'User');
+      const hybridId = uuid(spaceA.hybrid, 'Space');
+      const seen = await asApp(invitee, (c) => c.query('SELECT email FROM invitations'));
+      expect(seen.rows).toEqual([{ email }]);
+      const accept = `UPDATE invitations SET accepted_at = now(), accepted_by = $1 WHERE email = $2`;
+      expect((await asApp(invitee, (c) => c.query(accept, [invitee, email]))).rowCount).toBe(0);
+      const join = `INSERT INTO space_memberships (space_id, user_id, role) VALUES ($1, $2, 'CUSTOMER')`;
+      expect(await asApp(invitee, (c) => sqlState(c.query(join, [hybridId, invitee])))).toBe('42501');
     });
 
     // A customer who got SQL through the API would still not promote themselves or reshape the space.

@@ -232,6 +232,30 @@ describe('invitations', () => {
   });
 });
 
+describe('the invitation page', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves the mailed link without ever receiving the token (it stays in the fragment) and sends no referrer', async () => {
+    const org = await createOrganization(t);
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID' });
+    const email = uniqueEmail('client.test');
+    await invite(t, org.owner, hybrid.id, email);
+    const link = await t.mailbox.linkTo(email, '/invitation');
+    expect(link.pathname).toBe('/invitation');
+    expect(link.search).toBe('');
+    expect(new URLSearchParams(link.hash.slice(1)).get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const page = await t.http().get(link.pathname);
+    expect(page.status).toBe(200);
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('invitation(token: $token)');
+  });
+});
+
 describe('invitation token guessing', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -309,6 +333,24 @@ describe('consent', () => {
     expect(ledger.rows).toEqual([{ policy_version: 1, withdrawn: true, hash: 64 }]);
     const space = await t.gql(SPACE, { id: hybrid.id }, org.owner.accessToken);
     expect(space.data!.space).toMatchObject({ customerCount: 0, holdsCustomers: false, memberCount: 1 });
+  });
+
+  it('removing a customer ends their consent, and a new invitation needs a new one', async () => {
+    const org = await createOrganization(t);
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID' });
+    const customer = await customerOf(t, org.owner, hybrid.id);
+    const removed = await t.gql(
+      `mutation($input: RemoveSpaceMemberInput!) { removeSpaceMember(input: $input) { space { customerCount } } }`,
+      { input: { spaceId: hybrid.id, userId: customer.id } },
+      org.owner.accessToken,
+    );
+    expect(removed.data!.removeSpaceMember.space.customerCount).toBe(0);
+    expect(codeOf(await t.gql(SPACE, { id: hybrid.id }, customer.accessToken))).toBe('NOT_FOUND');
+    const ledger = await t.sql.query(
+      'SELECT withdrawn_at IS NOT NULL AS ended FROM consent_records WHERE subject_id = $1',
+      [fromGlobalId(customer.id, 'User')],
+    );
+    expect(ledger.rows).toEqual([{ ended: true }]);
   });
 
   it('an employee invited to a hybrid space joins as a member, without a consent record', async () => {

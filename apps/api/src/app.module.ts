@@ -5,7 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ClsModule, ClsServiceManager } from 'nestjs-cls';
 import type { Request } from 'express';
-import { AuditModule, REQUEST_IP } from '@ruche/audit';
+import { AuditModule, REQUEST_IP, REQUEST_USER_AGENT } from '@ruche/audit';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
@@ -41,7 +41,10 @@ export class AppModule {
             mount: true,
             generateId: true,
             idGenerator: (req: Request) => (typeof req.id === 'string' ? req.id : requestIdFor(req)),
-            setup: (cls, req: Request) => cls.set(REQUEST_IP, req.ip),
+            setup: (cls, req: Request) => {
+              cls.set(REQUEST_IP, req.ip);
+              cls.set(REQUEST_USER_AGENT, req.headers['user-agent']);
+            },
           },
           plugins: [transactionsPlugin(database)],
         }),

@@ -1,7 +1,7 @@
 /**
- * Pure authorization rules: facts in, decision out. No I/O, no framework. Every resolver, list and (later)
- * search, export and socket room asks these functions (row-level security in PostgreSQL, the second wall,
- * comes with spaces).
+ * Pure authorization rules: facts in, decision out. No I/O, no framework. Every resolver, list, lookup and
+ * (later) search, export and socket room asks these functions; row-level security in PostgreSQL is the
+ * second wall (migrations/…-CreateSpaces.ts).
  */
 export const ORG_ROLES = ['OWNER', 'ADMIN', 'MANAGER', 'MEMBER', 'CUSTOMER'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { AuditTrail, REQUEST_IP } from '@ruche/audit';
+import { AuditTrail, REQUEST_IP, REQUEST_USER_AGENT } from '@ruche/audit';
 import { Db } from '@ruche/database';
 import { Clock, consentRequired, notFound, sha256Hex, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from './space-access';
@@ -38,9 +38,10 @@ export class ConsentLedger {
     },
   ): Promise<ConsentRecord> {
     const ip = this.cls.isActive() ? this.cls.get<string | undefined>(REQUEST_IP) : undefined;
+    const userAgent = this.cls.isActive() ? this.cls.get<string | undefined>(REQUEST_USER_AGENT) : undefined;
     const [row]: ConsentRow[] = await this.db.manager.query(
-      `INSERT INTO consent_records (subject_id, organization_id, space_id, purpose, policy_version, text_hash, source, granted_at, ip_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO consent_records (subject_id, organization_id, space_id, purpose, policy_version, text_hash, source, granted_at, ip_hash, user_agent_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        RETURNING id, space_id, purpose, policy_version, text_hash, granted_at, withdrawn_at`,
       [
         subjectId,
@@ -52,6 +53,7 @@ export class ConsentLedger {
         consent.source,
         this.clock.now(),
         ip ? sha256Hex(ip) : null,
+        userAgent ? sha256Hex(userAgent) : null,
       ],
     );
     await this.audit.record({
@@ -100,6 +102,28 @@ export class ConsentLedger {
     });
   }
 
+  /**
+   * A customer removed from a space no longer takes part in it: their live consent ends with the removal,
+   * so the ledger never shows a consent for someone who is not a member (and re-joining needs a new one).
+   */
+  async endOnRemoval(subjectId: string, space: { id: string; organization_id: string }): Promise<void> {
+    const [ended]: { id: string }[][] = await this.db.manager.query(
+      `UPDATE consent_records SET withdrawn_at = $3
+       WHERE subject_id = $1 AND space_id = $2 AND withdrawn_at IS NULL RETURNING id`,
+      [subjectId, space.id, this.clock.now()],
+    );
+    for (const { id } of ended!) {
+      await this.audit.record({
+        action: 'consent.withdrawn',
+        organizationId: space.organization_id,
+        spaceId: space.id,
+        targetType: 'ConsentRecord',
+        targetId: id,
+        details: { reason: 'MEMBER_REMOVED', subjectId },
+      });
+    }
+  }
+
   /** Accepting a new policy version of a space the customer already belongs to. */
   async renew(viewerId: string, spaceGlobalId: string, input: ConsentInput): Promise<ConsentRecord> {
     return this.db.transaction(async () => {
@@ -111,6 +135,12 @@ export class ConsentLedger {
           'POLICY_VERSION_CHANGED',
         );
       }
+      const [current]: ConsentRow[] = await this.db.manager.query(
+        `SELECT id, space_id, purpose, policy_version, text_hash, granted_at, withdrawn_at FROM consent_records
+         WHERE subject_id = $1 AND space_id = $2 AND policy_version = $3 AND withdrawn_at IS NULL`,
+        [viewerId, space.id, space.consent_version],
+      );
+      if (current) return ConsentRecord.from(current);
       const [policy]: { text: string }[] = await this.db.manager.query(
         'SELECT text FROM space_consent_policies WHERE space_id = $1 AND version = $2',
         [space.id, space.consent_version],

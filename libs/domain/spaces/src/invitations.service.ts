@@ -98,11 +98,21 @@ export class InvitationsService {
       await this.assertQuota(viewerId, now);
       const accountId = await this.customerAccountFor(space.organization_id, email, input.customerAccountId);
       // A newer invitation replaces any pending one for the same person and space: only the last link works.
-      await this.db.manager.query(
+      const [replaced]: { id: string }[][] = await this.db.manager.query(
         `UPDATE invitations SET revoked_at = $3, revoked_by = $4
-         WHERE space_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL`,
+         WHERE space_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id`,
         [space.id, email, now, viewerId],
       );
+      for (const { id } of replaced!) {
+        await this.audit.record({
+          action: 'invitation.revoked',
+          organizationId: space.organization_id,
+          spaceId: space.id,
+          targetType: 'Invitation',
+          targetId: id,
+          details: { reason: 'REPLACED' },
+        });
+      }
       const id = randomUUID();
       const expiresAt = new Date(now.getTime() + this.config.invitations.ttlDays * 86_400_000);
       await this.db.manager.query(
@@ -215,13 +225,10 @@ export class InvitationsService {
         }
       }
       const now = this.clock.now();
-      const claimed: { customer_account_id: string | null }[][] = await this.db.manager.query(
-        `UPDATE invitations SET accepted_at = $2, accepted_by = $3
-         WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
-         RETURNING customer_account_id`,
-        [invitation.invitation_id, now, viewerId],
+      const [won]: { customer_account_id: string | null }[] = await this.db.manager.query(
+        'SELECT * FROM ruche_accept_invitation($1, $2)',
+        [hashSecretToken(input.token), now],
       );
-      const won = claimed[0]?.[0];
       if (!won) throw invitationNotFound();
       // The link reached this mailbox: the address is verified.
       await this.db.manager.query(

@@ -144,7 +144,8 @@ export class InvitationsResolver {
   ) {}
 
   @Mutation(() => InvitationPayload, {
-    description: 'Invites someone to a hybrid space by e-mail (a single-use link, valid 7 days).',
+    description:
+      'Invites someone to a hybrid space by e-mail: a single-use link, valid INVITATION_TTL_DAYS (7 by default).',
   })
   async inviteToSpace(
     @CurrentViewer() viewer: Viewer,

@@ -18,7 +18,7 @@ export function defaultConsentText(spaceName: string, organizationName: string):
     'post, comment, react and vote in this space, to co-create its products and services with you. Employees',
     `of ${organizationName} and the other invited customers of the space can read what you share here.`,
     'You can withdraw this consent at any time from the space: you then leave it at once; what you already',
-    'shared stays, attributed to you, unless you ask for your account to be erased.',
+    'shared stays, attributed to you.',
   ].join(' ');
 }
 
@@ -201,6 +201,7 @@ export class SpacesService {
         space.id,
         userId,
       ]);
+      if (target.role === 'CUSTOMER') await this.consent.endOnRemoval(userId, space);
       await this.audit.record({
         action: 'space.member_removed',
         organizationId: space.organization_id,

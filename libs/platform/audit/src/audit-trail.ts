@@ -48,6 +48,7 @@ export interface AuditEntry {
 
 /** Request facts the audit trail stamps on each row (set by the CLS middleware). */
 export const REQUEST_IP = 'ruche.requestIp';
+export const REQUEST_USER_AGENT = 'ruche.requestUserAgent';
 
 /**
  * Append-only audit events, written through the caller's transaction so an action and its record commit
