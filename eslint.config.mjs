@@ -63,10 +63,20 @@ function depConstraints({ testing }) {
     },
     // --- scope axis: domain isolation ---
     // The app composes every domain; each new domain scope is listed here explicitly (no wildcards).
-    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spaces'] },
+    {
+      sourceTag: 'scope:api',
+      onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spaces', 'scope:content', 'scope:media'],
+    },
     { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
     // Spaces build on accounts and organizations (people, org roles); identity never reaches into spaces.
     { sourceTag: 'scope:spaces', onlyDependOnLibsWithTags: ['scope:spaces', 'scope:identity', 'scope:shared'] },
+    // Content lives in spaces (their policy), shows people (identity) and images (media).
+    {
+      sourceTag: 'scope:content',
+      onlyDependOnLibsWithTags: ['scope:content', 'scope:spaces', 'scope:identity', 'scope:media', 'scope:shared'],
+    },
+    // Media stores and serves images; content attaches them to posts (content depends on media, never back).
+    { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   ];
 }

@@ -7,8 +7,13 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/migrations', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', require('./tools/swc-options.cjs')] },
-  // NestJS 12 and Apollo 5 ship ESM only; Jest on Node 20 cannot require() them untransformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo|@as-integrations)/)'],
+  // NestJS 12, Apollo 5 and file-type (with the packages it imports) ship ESM only; Jest on Node 20 cannot
+  // require() them untransformed.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@apollo|@as-integrations|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)',
+  ],
+  // file-type's exports offer only `import` and `module-sync` conditions, which Jest's resolver does not try.
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 30_000,

@@ -263,8 +263,10 @@ export class CreateContent1764200000000 implements MigrationInterface {
       await write(table, 'UPDATE', `USING (${readable} AND (${mine('author_id')} OR ${managed}))`);
     }
     await write('post_revisions', 'INSERT', `WITH CHECK (${readable} AND ${mine('editor_id')})`);
+    // One's own reactions, follows and votes; a space's managers move votes and followers when merging ideas.
     for (const table of ['post_reactions', 'post_follows', 'idea_votes']) {
-      await write(table, 'INSERT', `WITH CHECK (${readable} AND ${mine('user_id')})`);
+      const others = table === 'post_reactions' ? 'false' : managed;
+      await write(table, 'INSERT', `WITH CHECK (${readable} AND (${mine('user_id')} OR ${others}))`);
       await write(table, 'DELETE', `USING (${readable} AND (${mine('user_id')} OR ${managed}))`);
       await write(table, 'UPDATE', `USING (${readable} AND ${mine('user_id')})`);
     }

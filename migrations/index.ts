@@ -1,6 +1,14 @@
 import { CreateIdentity1764000000000 } from './1764000000000-CreateIdentity';
 import { CreateSpaces1764100000000 } from './1764100000000-CreateSpaces';
 import { CreateContent1764200000000 } from './1764200000000-CreateContent';
+import { CreateUploads1764300000000 } from './1764300000000-CreateUploads';
+import { CreateNotifications1764400000000 } from './1764400000000-CreateNotifications';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
-export const migrations = [CreateIdentity1764000000000, CreateSpaces1764100000000, CreateContent1764200000000];
+export const migrations = [
+  CreateIdentity1764000000000,
+  CreateSpaces1764100000000,
+  CreateContent1764200000000,
+  CreateUploads1764300000000,
+  CreateNotifications1764400000000,
+];

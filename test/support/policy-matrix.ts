@@ -72,6 +72,63 @@ const onSpaceA = (
 });
 
 const NODE = `query($id: ID!) { node(id: $id) { id } }`;
+const CREATE_POST = `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`;
+const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`;
+
+/** A post by the organization's owner in space A (or the internal space), for calls on someone else's post. */
+async function ownersPost(t: TestApp, world: PolicyWorld, space: 'hybridA' | 'internal' = 'hybridA'): Promise<string> {
+  const res = await t.gql(
+    CREATE_POST,
+    { input: { spaceId: world.spaces[space], title: 'A post', body: 'Some **text**' } },
+    world.owner.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.createPost.post.id;
+}
+
+async function ownersIdea(t: TestApp, world: PolicyWorld): Promise<string> {
+  const res = await t.gql(
+    CREATE_POST,
+    { input: { spaceId: world.spaces.hybridA, kind: 'IDEA', title: 'An idea', body: 'Let us do it' } },
+    world.owner.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.createPost.post.id;
+}
+
+async function ownersComment(t: TestApp, world: PolicyWorld): Promise<string> {
+  const res = await t.gql(
+    ADD_COMMENT,
+    { input: { postId: await ownersPost(t, world), body: 'A comment' } },
+    world.owner.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.addComment.comment.id;
+}
+
+/** Content of space A: the invitee and customers of B cannot tell it exists. */
+const contentOfA = (
+  o: Omit<Record<Role, Outcome>, 'anonymous' | 'invitedNotConsented' | 'customerOfB'>,
+): Record<Role, Outcome> => ({
+  anonymous: 'UNAUTHENTICATED',
+  invitedNotConsented: 'NOT_FOUND',
+  customerOfB: 'NOT_FOUND',
+  ...o,
+});
+const PARTICIPANTS = {
+  customerOfA: 'ALLOW',
+  employee: 'ALLOW',
+  spaceModerator: 'ALLOW',
+  manager: 'ALLOW',
+  admin: 'ALLOW',
+} as const;
+const MODERATORS_ONLY = {
+  customerOfA: 'FORBIDDEN',
+  employee: 'FORBIDDEN',
+  spaceModerator: 'ALLOW',
+  manager: 'FORBIDDEN',
+  admin: 'ALLOW',
+} as const;
 const ORG = `query($id: ID!) { organization(id: $id) { id viewerRole } }`;
 
 /** A fresh employee who joined space A, for calls that remove or promote someone. */
@@ -480,6 +537,190 @@ export const POLICY_MATRIX: MatrixRow[] = [
       manager: 'FORBIDDEN',
       admin: 'FORBIDDEN',
     }),
+  },
+  // --- content ---
+  {
+    operation: 'createPost',
+    query: CREATE_POST,
+    variables: fixed((w) => ({ input: { spaceId: w.spaces.hybridA, title: 'Hello', body: 'First post' } })),
+    mutates: true,
+    expect: onSpaceA(PARTICIPANTS),
+  },
+  {
+    operation: 'createPost',
+    target: 'an announcement',
+    query: CREATE_POST,
+    variables: fixed((w) => ({
+      input: { spaceId: w.spaces.hybridA, kind: 'ANNOUNCEMENT', title: 'News', body: 'Big news' },
+    })),
+    mutates: true,
+    expect: onSpaceA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'post',
+    target: 'a post in hybrid space A',
+    query: `query($id: ID!) { post(id: $id) { id } }`,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world) }),
+    mutates: false,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'post',
+    target: 'a post in the internal space',
+    query: `query($id: ID!) { post(id: $id) { id } }`,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world, 'internal') }),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'feed',
+    query: `query { feed(first: 10) { edges { node { id } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'updatePost',
+    target: "someone else's post",
+    query: `mutation($input: UpdatePostInput!) { updatePost(input: $input) { post { id } } }`,
+    variables: async ({ t, world }) => ({ input: { postId: await ownersPost(t, world), body: 'Edited' } }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'deletePost',
+    target: "someone else's post",
+    query: `mutation($id: ID!) { deletePost(postId: $id) { post { id } } }`,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world) }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'pinPost',
+    query: `mutation($input: PinPostInput!) { pinPost(input: $input) { post { id } } }`,
+    variables: async ({ t, world }) => ({ input: { postId: await ownersPost(t, world) } }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'react',
+    query: `mutation($input: ReactInput!) { react(input: $input) { post { id } } }`,
+    variables: async ({ t, world }) => ({ input: { postId: await ownersPost(t, world), kind: 'CELEBRATE' } }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'unreact',
+    query: `mutation($id: ID!) { unreact(postId: $id) { post { id } } }`,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world) }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'addComment',
+    query: ADD_COMMENT,
+    variables: async ({ t, world }) => ({ input: { postId: await ownersPost(t, world), body: 'Nice' } }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'updateComment',
+    target: "someone else's comment",
+    query: `mutation($input: UpdateCommentInput!) { updateComment(input: $input) { id } }`,
+    variables: async ({ t, world }) => ({ input: { commentId: await ownersComment(t, world), body: 'Edited' } }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'deleteComment',
+    target: "someone else's comment",
+    query: `mutation($id: ID!) { deleteComment(commentId: $id) { id } }`,
+    variables: async ({ t, world }) => ({ id: await ownersComment(t, world) }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  // --- ideas ---
+  {
+    operation: 'createCampaign',
+    query: `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+    variables: fixed((w) => ({
+      input: {
+        spaceId: w.spaces.hybridA,
+        title: 'Greener packaging',
+        question: 'How?',
+        deadline: '2099-01-01T00:00:00Z',
+      },
+    })),
+    mutates: true,
+    expect: onSpaceA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'campaigns',
+    query: `query { campaigns(first: 10) { edges { node { id } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'ideas',
+    query: `query { ideas(first: 10) { edges { node { id } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'voteIdea',
+    query: `mutation($id: ID!) { voteIdea(ideaId: $id) { post { id } } }`,
+    variables: async ({ t, world }) => ({ id: await ownersIdea(t, world) }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'unvoteIdea',
+    query: `mutation($id: ID!) { unvoteIdea(ideaId: $id) { post { id } } }`,
+    variables: async ({ t, world }) => ({ id: await ownersIdea(t, world) }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'changeIdeaStatus',
+    query: `mutation($input: ChangeIdeaStatusInput!) { changeIdeaStatus(input: $input) { idea { id } } }`,
+    variables: async ({ t, world }) => ({
+      input: { ideaId: await ownersIdea(t, world), status: 'PLANNED', note: 'Next quarter' },
+    }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'mergeIdeas',
+    query: `mutation($input: MergeIdeasInput!) { mergeIdeas(input: $input) { post { id } } }`,
+    variables: async ({ t, world }) => ({
+      input: { sourceId: await ownersIdea(t, world), targetId: await ownersIdea(t, world) },
+    }),
+    mutates: true,
+    expect: contentOfA(MODERATORS_ONLY),
+  },
+  // --- notifications ---
+  {
+    operation: 'notifications',
+    query: `query { notifications(first: 10) { unreadCount edges { node { postId } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'markNotificationsRead',
+    query: `mutation { markNotificationsRead(input: { all: true }) { unreadCount } }`,
+    variables: fixed(() => ({})),
+    mutates: true,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'setNotificationPreference',
+    query: `mutation { setNotificationPreference(input: { kind: COMMENT, mode: DIGEST }) { kind mode } }`,
+    variables: fixed(() => ({})),
+    mutates: true,
+    expect: signedInAll('ALLOW'),
   },
   {
     operation: 'pendingConsents',

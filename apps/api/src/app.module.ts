@@ -13,6 +13,8 @@ import { createErrorFormatter, createGraphQLContext, DomainErrorFilter } from '@
 import { identityEntities, IdentityModule } from '@ruche/identity';
 import { MailModule } from '@ruche/mail';
 import { SpacesModule } from '@ruche/spaces';
+import { ContentModule } from '@ruche/content';
+import { MediaModule } from '@ruche/media';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
 
@@ -74,6 +76,8 @@ export class AppModule {
         AuthModule.register({ imports: [IdentityModule] }),
         IdentityModule,
         SpacesModule,
+        ContentModule,
+        MediaModule,
         HealthModule,
       ],
     };

@@ -1,2 +1,3 @@
 export * from './organization.policy';
 export * from './space.policy';
+export * from './content.policy';

@@ -1,3 +1,3 @@
 export { SpacesModule } from './spaces.module';
-export { SpaceAccess } from './space-access';
-export { Space } from './space.types';
+export { SpaceAccess, type AuthorizedSpace } from './space-access';
+export { Badge, CustomerAccount, Space } from './space.types';

@@ -6,6 +6,7 @@ import {
   type ConsentState,
   type OrgRole,
   type SpaceAction,
+  type SpaceFacts,
   type SpaceRole,
   type ViewerInSpace,
 } from '@ruche/policy';
@@ -40,30 +41,29 @@ export class SpaceAccess {
   }
 
   async authorizeById(viewerId: string, spaceId: string, action: SpaceAction): Promise<AuthorizedSpace> {
+    const found = await this.find(viewerId, spaceId);
+    if (found === 'INVITED') throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
+    if (!found) throw notFound('Space');
+    enforce(decideSpaceAction(found.viewer, found.facts, action), 'Space');
+    return found;
+  }
+
+  /**
+   * What the viewer is to a space, for other policies to decide on (content…): null when the space is
+   * hidden from them (or missing); 'INVITED' when row-level security hides it but they hold an invitation
+   * to it, so they already know it exists and are asked to accept it.
+   */
+  async find(viewerId: string, spaceId: string): Promise<(AuthorizedSpace & { facts: SpaceFacts }) | 'INVITED' | null> {
     const row = await this.load(viewerId, spaceId);
-    if (!row) {
-      // Row-level security hides a space from a customer without access. If they hold an invitation to it,
-      // they already know it exists: they are asked to accept it.
-      if (await this.hasPendingInvitation(viewerId, spaceId)) {
-        throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
-      }
-      throw notFound('Space');
-    }
+    if (!row) return (await this.hasPendingInvitation(viewerId, spaceId)) ? 'INVITED' : null;
     const viewer: ViewerInSpace = {
       orgRole: row.org_role,
       spaceRole: row.space_role,
       consent: row.consent,
       invited: row.invited,
     };
-    enforce(
-      decideSpaceAction(
-        viewer,
-        { kind: row.kind, visibility: row.visibility, membersCanInvite: row.members_can_invite },
-        action,
-      ),
-      'Space',
-    );
-    return { space: row, viewer };
+    const facts: SpaceFacts = { kind: row.kind, visibility: row.visibility, membersCanInvite: row.members_can_invite };
+    return { space: row, viewer, facts };
   }
 
   /** Locks the space row for the rest of the transaction (membership changes that check counts). */

@@ -1,0 +1,134 @@
+import { ArgsType, Field, Float, ID, InputType } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { ConnectionArgs } from '@ruche/graphql';
+import {
+  IDEA_STATUSES,
+  POST_KINDS,
+  REACTION_KINDS,
+  type IdeaStatus,
+  type PostKind,
+  type ReactionKind,
+} from '@ruche/policy';
+import {
+  FEED_ORDERS,
+  FeedOrderEnum,
+  IdeaStatusEnum,
+  PostKindEnum,
+  ReactionKindEnum,
+  type FeedOrder,
+} from './post.types';
+
+const ID_MAX = 200;
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u;
+
+@InputType()
+export class CreatePostInput {
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) spaceId!: string;
+  @Field(() => PostKindEnum, { defaultValue: 'DISCUSSION' }) @IsOptional() @IsIn(POST_KINDS) kind!: PostKind;
+  @Field() @IsString() @Length(1, 200) title!: string;
+  @Field({ description: 'Markdown. Raw HTML is shown as text.' }) @IsString() @MaxLength(40_000) body!: string;
+  @Field(() => [String], { nullable: true, description: 'Up to 10 tags: letters, digits, - and _.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 40, { each: true })
+  @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
+  tags?: string[];
+  @Field(() => ID, { nullable: true, description: 'Ideas: the campaign they answer.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ID_MAX)
+  campaignId?: string;
+}
+
+@InputType({ description: 'Only the fields given change; the previous version is kept as a revision.' })
+export class UpdatePostInput {
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) postId!: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(40_000) body?: string;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 40, { each: true })
+  @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
+  tags?: string[];
+}
+
+@InputType()
+export class PinPostInput {
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) postId!: string;
+  @Field({ defaultValue: true }) @IsOptional() @IsBoolean() pinned!: boolean;
+}
+
+@InputType()
+export class ReactInput {
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) postId!: string;
+  @Field(() => ReactionKindEnum) @IsIn(REACTION_KINDS) kind!: ReactionKind;
+}
+
+@ArgsType()
+export class FeedArgs extends ConnectionArgs {
+  @Field(() => ID, { nullable: true, description: 'One space; every space the viewer can read when omitted.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ID_MAX)
+  spaceId?: string;
+  @Field(() => FeedOrderEnum, { defaultValue: 'NEW' }) @IsOptional() @IsIn(FEED_ORDERS) order!: FeedOrder;
+  @Field(() => String, { nullable: true, description: 'Only posts with this tag.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  tag?: string;
+}
+
+@ArgsType()
+export class IdeasArgs extends ConnectionArgs {
+  @Field(() => ID, { nullable: true, description: 'One space; every space the viewer can read when omitted.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ID_MAX)
+  spaceId?: string;
+  @Field(() => IdeaStatusEnum, { nullable: true }) @IsOptional() @IsIn(IDEA_STATUSES) status?: IdeaStatus;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsString() @MaxLength(ID_MAX) campaignId?: string;
+  @Field(() => FeedOrderEnum, { defaultValue: 'TOP' }) @IsOptional() @IsIn(FEED_ORDERS) order!: FeedOrder;
+}
+
+@InputType()
+export class ChangeIdeaStatusInput {
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) ideaId!: string;
+  @Field(() => IdeaStatusEnum) @IsIn(IDEA_STATUSES) status!: IdeaStatus;
+  @Field({ description: 'Why: shown to the submitter, voters and commenters.' })
+  @IsString()
+  @Length(1, 5000)
+  note!: string;
+  @Field(() => Float, { nullable: true, description: 'Estimated value, for ROI.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  estimatedValue?: number;
+}
+
+@InputType()
+export class MergeIdeasInput {
+  @Field(() => ID, { description: 'The duplicate: its votes and followers move, it then points to the target.' })
+  @IsString()
+  @MaxLength(ID_MAX)
+  sourceId!: string;
+  @Field(() => ID) @IsString() @MaxLength(ID_MAX) targetId!: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 5000) note?: string;
+}

@@ -1,0 +1,235 @@
+import { Client } from 'pg';
+import { createTestApp, type TestApp } from './support/test-app';
+import { codeOf, type Person } from './support/identity';
+import { createOrganization, createSpace, customerOf, employeeOf, type Organization } from './support/spaces';
+
+const CREATE_POST = `mutation($input: CreatePostInput!) {
+  createPost(input: $input) { post { id title bodyHtml tags kind authorBadge { label } author { displayName } } }
+}`;
+const FEED = `query($spaceId: ID, $order: FeedOrder, $first: Int!, $after: String) {
+  feed(spaceId: $spaceId, order: $order, first: $first, after: $after) {
+    edges { cursor node { id title pinned score commentCount reactionCount viewerReaction viewerFollowing
+      author { displayName } authorBadge { kind label } reactionCounts { LIKE CELEBRATE } idea { status voteCount viewerVoted } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const POST = `query($id: ID!) {
+  post(id: $id) { id title body bodyHtml deleted editedAt editedByModerator commentCount reactionCount viewerReaction
+    reactionCounts { LIKE CELEBRATE INSIGHTFUL SUPPORT CURIOUS }
+    revisions(first: 10) { edges { node { title body byModerator editor { displayName } } } }
+    comments(first: 10) { edges { node { body firstResponse deleted parentId authorBadge { label } } } } }
+}`;
+const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id firstResponse } post { commentCount } } }`;
+
+describe('posts, comments and reactions', () => {
+  let t: TestApp;
+  let org: Organization;
+  let hybrid: string;
+  let internal: string;
+  let employee: Person;
+  let customer: Person;
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createOrganization(t, 'Content Co');
+    hybrid = (await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Co-design' })).id;
+    internal = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Staff' })).id;
+    employee = await employeeOf(t, org, 'Emma Employee');
+    customer = await customerOf(t, org.owner, hybrid, 'Cleo Customer');
+  });
+  afterAll(() => t.close());
+
+  const post = async (by: Person, spaceId: string, extra: Record<string, unknown> = {}) => {
+    const res = await t.gql(
+      CREATE_POST,
+      { input: { spaceId, title: 'Title', body: 'Body', ...extra } },
+      by.accessToken,
+    );
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!.createPost.post;
+  };
+
+  it('a customer posts in their hybrid space with their badge; an internal post stays invisible to them', async () => {
+    const theirs = await post(customer, hybrid, { title: 'Feature request', tags: ['Mobile', 'mobile', 'ux'] });
+    expect(theirs).toMatchObject({
+      title: 'Feature request',
+      tags: ['mobile', 'ux'],
+      authorBadge: { label: 'Customer' },
+    });
+    const secret = await post(employee, internal, { title: 'Internal roadmap' });
+    const seen = await t.gql(FEED, { first: 50 }, customer.accessToken);
+    const titles = seen.data!.feed.edges.map((e: any) => e.node.title);
+    expect(titles).toContain('Feature request');
+    expect(titles).not.toContain('Internal roadmap');
+    const hidden = await t.gql(POST, { id: secret.id }, customer.accessToken);
+    const missing = await t.gql(
+      POST,
+      { id: secret.id.replace(/.$/, secret.id.endsWith('A') ? 'B' : 'A') },
+      customer.accessToken,
+    );
+    expect(codeOf(hidden)).toBe('NOT_FOUND');
+    expect(hidden.errors![0]!.message).toBe(missing.errors![0]!.message);
+    expect(codeOf(await t.gql(FEED, { spaceId: internal, first: 5 }, customer.accessToken))).toBe('NOT_FOUND');
+  });
+
+  it("marks an employee's first answer to a customer's post, counts comments and keeps tombstones readable", async () => {
+    const theirs = await post(customer, hybrid, { kind: 'QUESTION', title: 'How do I export?' });
+    const own = await t.gql(ADD_COMMENT, { input: { postId: theirs.id, body: 'Any news?' } }, customer.accessToken);
+    expect(own.data!.addComment.comment.firstResponse).toBe(false);
+    const answer = await t.gql(
+      ADD_COMMENT,
+      { input: { postId: theirs.id, body: 'Use the **menu**.' } },
+      employee.accessToken,
+    );
+    expect(answer.data!.addComment).toEqual({
+      comment: expect.objectContaining({ firstResponse: true }),
+      post: { commentCount: 2 },
+    });
+    const second = await t.gql(
+      ADD_COMMENT,
+      { input: { postId: theirs.id, parentId: answer.data!.addComment.comment.id, body: 'Thanks' } },
+      org.owner.accessToken,
+    );
+    expect(second.data!.addComment.comment.firstResponse).toBe(false);
+    await t.gql(
+      `mutation($id: ID!) { deletePost(postId: $id) { post { deleted } } }`,
+      { id: theirs.id },
+      customer.accessToken,
+    );
+    const read = await t.gql(POST, { id: theirs.id }, employee.accessToken);
+    expect(read.data!.post).toMatchObject({ deleted: true, title: '[deleted]', body: '' });
+    expect(
+      read.data!.post.comments.edges.map((e: any) => [e.node.body, e.node.firstResponse, e.node.authorBadge.label]),
+    ).toEqual([
+      ['Any news?', false, 'Customer'],
+      ['Use the **menu**.', true, 'Employee'],
+      ['Thanks', false, 'Employee'],
+    ]);
+    expect(read.data!.post.comments.edges[2].node.parentId).toBe(answer.data!.addComment.comment.id);
+  });
+
+  it('counts reactions per kind, one per person, and shows the viewer their own', async () => {
+    const p = await post(employee, hybrid);
+    const REACT = `mutation($input: ReactInput!) { react(input: $input) { post { reactionCount viewerReaction reactionCounts { LIKE CELEBRATE } } } }`;
+    await t.gql(REACT, { input: { postId: p.id, kind: 'LIKE' } }, customer.accessToken);
+    await t.gql(REACT, { input: { postId: p.id, kind: 'LIKE' } }, org.owner.accessToken);
+    const changed = await t.gql(REACT, { input: { postId: p.id, kind: 'CELEBRATE' } }, customer.accessToken);
+    expect(changed.data!.react.post).toEqual({
+      reactionCount: 2,
+      viewerReaction: 'CELEBRATE',
+      reactionCounts: { LIKE: 1, CELEBRATE: 1 },
+    });
+    const removed = await t.gql(
+      `mutation($id: ID!) { unreact(postId: $id) { post { reactionCount viewerReaction } } }`,
+      { id: p.id },
+      customer.accessToken,
+    );
+    expect(removed.data!.unreact.post).toEqual({ reactionCount: 1, viewerReaction: null });
+  });
+
+  it('keeps every revision and says when a moderator edited', async () => {
+    const p = await post(customer, hybrid, { title: 'v1', body: 'first' });
+    const UPDATE = `mutation($input: UpdatePostInput!) { updatePost(input: $input) { post { title editedByModerator } } }`;
+    await t.gql(UPDATE, { input: { postId: p.id, title: 'v2', body: 'second' } }, customer.accessToken);
+    const byMod = await t.gql(UPDATE, { input: { postId: p.id, body: 'third (moderated)' } }, org.owner.accessToken);
+    expect(byMod.data!.updatePost.post).toEqual({ title: 'v2', editedByModerator: true });
+    const read = await t.gql(POST, { id: p.id }, customer.accessToken);
+    expect(
+      read.data!.post.revisions.edges.map((e: any) => [
+        e.node.title,
+        e.node.body,
+        e.node.byModerator,
+        e.node.editor.displayName,
+      ]),
+    ).toEqual([
+      ['v1', 'first', false, 'Cleo Customer'],
+      ['v2', 'second', true, 'Content Co Owner'],
+    ]);
+    expect(codeOf(await t.gql(UPDATE, { input: { postId: p.id, title: 'hijack' } }, employee.accessToken))).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('pages every order without gaps or duplicates, pinned posts first in a space', async () => {
+    const space = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Paging' })).id;
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await post(org.owner, space, { title: `p${i}` })).id);
+    await t.gql(
+      `mutation($input: PinPostInput!) { pinPost(input: $input) { post { pinned } } }`,
+      { input: { postId: ids[2] } },
+      org.owner.accessToken,
+    );
+    for (const order of ['NEW', 'TOP', 'TRENDING']) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: any = await t.gql(FEED, { spaceId: space, order, first: 3, after }, org.owner.accessToken);
+        expect(page.errors).toBeUndefined();
+        seen.push(...page.data.feed.edges.map((e: any) => e.node.id));
+        after = page.data.feed.pageInfo.hasNextPage ? page.data.feed.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen[0]).toBe(ids[2]);
+      expect([...seen].sort()).toEqual([...ids].sort());
+    }
+  });
+
+  it('renders Markdown to inert HTML (XSS corpus)', async () => {
+    const corpus = [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '[click](javascript:alert(1))',
+      '<a href="javascript:alert(1)">x</a>',
+      '<svg onload=alert(1)>',
+      '<iframe src="https://evil.test"></iframe>',
+      '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+      '<div style="background:url(javascript:alert(1))">',
+      '"><script>alert(1)</script>',
+    ];
+    // Inert: every tag left is a harmless formatting tag, links only to http(s)/mailto, no other attribute.
+    const SAFE_TAG = /^<\/?(p|br|strong|em|del|s|code|pre|blockquote|ul|ol|li|h[1-6]|hr|a|table|thead|tbody|tr|th|td)(\s|>|\/)/;
+    for (const body of corpus) {
+      const p = await post(employee, hybrid, { title: body.slice(0, 200), body });
+      const tags: string[] = p.bodyHtml.match(/<[^>]*>/g) ?? [];
+      for (const tag of tags) {
+        expect(tag).toMatch(SAFE_TAG);
+        const attributes = tag.match(/\s([a-z-]+)=/gi)?.map((a) => a.trim().slice(0, -1)) ?? [];
+        expect(attributes.every((a) => ['href', 'rel', 'target', 'title'].includes(a))).toBe(true);
+        expect(tag).not.toMatch(/href="(?!https?:|mailto:)/);
+      }
+      expect(p.title).toBe(body.slice(0, 200)); // titles are plain text, escaped by whoever displays them
+    }
+    const ok = await post(employee, hybrid, { body: '**bold** [site](https://example.test)' });
+    expect(ok.bodyHtml).toBe(
+      '<p><strong>bold</strong> <a href="https://example.test" rel="nofollow noopener noreferrer" target="_blank">site</a></p>\n',
+    );
+  });
+
+  it('loads a feed page of 20 or 60 posts with the same number of SQL statements (no N+1)', async () => {
+    const space = (await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Busy' })).id;
+    const viewer = await customerOf(t, org.owner, space, 'Busy Customer');
+    for (let i = 0; i < 60; i++) await post(i % 2 ? employee : org.owner, space, { title: `busy ${i}` });
+    const statements = async (first: number) => {
+      const seen: string[] = [];
+      const original = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: any[]) {
+        const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
+        if (typeof text === 'string') seen.push(text);
+        return (original as any).apply(this, args);
+      });
+      try {
+        const res = await t.gql(FEED, { spaceId: space, first }, viewer.accessToken);
+        expect(res.data!.feed.edges).toHaveLength(first);
+      } finally {
+        spy.mockRestore();
+      }
+      // Data statements only: not the transaction frame, the acting-user context or the session check.
+      return seen.filter(
+        (q) =>
+          !/^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SELECT set_config)/i.test(q) && !/session_families/.test(q),
+      );
+    };
+    const small = await statements(20);
+    const large = await statements(60);
+    expect(small.length).toBeLessThanOrEqual(3);
+    expect(large.length).toBe(small.length);
+  });
+});
