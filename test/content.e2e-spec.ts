@@ -9,7 +9,8 @@ const CREATE_POST = `mutation($input: CreatePostInput!) {
 const FEED = `query($spaceId: ID, $order: FeedOrder, $first: Int!, $after: String) {
   feed(spaceId: $spaceId, order: $order, first: $first, after: $after) {
     edges { cursor node { id title pinned score commentCount reactionCount viewerReaction viewerFollowing
-      author { displayName } authorBadge { kind label } reactionCounts { LIKE CELEBRATE } idea { status voteCount viewerVoted } } }
+      author { displayName } authorBadge { kind label } reactionCounts { LIKE CELEBRATE } idea { status voteCount viewerVoted }
+      images { url width } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@ruche/identity';
+import { MediaModule } from '@ruche/media';
 import { SpacesModule } from '@ruche/spaces';
 import { CommentsService } from './comments';
 import { ContentAccess } from './content-access';
@@ -10,7 +11,7 @@ import { PostsService } from './posts.service';
 
 /** Posts, comments, reactions (and, built on them, ideas). */
 @Module({
-  imports: [IdentityModule, SpacesModule],
+  imports: [IdentityModule, SpacesModule, MediaModule],
   providers: [
     ContentAccess,
     PostsService,

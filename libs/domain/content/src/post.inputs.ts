@@ -47,6 +47,13 @@ export class CreatePostInput {
   @Length(1, 40, { each: true })
   @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
   tags?: string[];
+  @Field(() => [ID], { nullable: true, description: 'Images uploaded with POST /uploads (up to 10).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(ID_MAX, { each: true })
+  imageIds?: string[];
   @Field(() => ID, { nullable: true, description: 'Ideas: the campaign they answer.' })
   @IsOptional()
   @IsString()
@@ -67,6 +74,13 @@ export class UpdatePostInput {
   @Length(1, 40, { each: true })
   @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
   tags?: string[];
+  @Field(() => [ID], { nullable: true, description: 'Images uploaded with POST /uploads (up to 10).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(ID_MAX, { each: true })
+  imageIds?: string[];
 }
 
 @InputType()

@@ -91,6 +91,14 @@ export function postSelectSql(viewer: string): string {
     LEFT JOIN idea_votes v ON v.post_id = p.id AND v.user_id = ${viewer}`;
 }
 
+@ObjectType({ description: 'An image shown with a post; `url` serves it to those who can read the post.' })
+export class Image {
+  @Field(() => ID) id!: string;
+  @Field() url!: string;
+  @Field(() => Int) width!: number;
+  @Field(() => Int) height!: number;
+}
+
 @ObjectType({ description: 'Reactions per kind.' })
 export class ReactionCounts {
   @Field(() => Int) LIKE!: number;

@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { ConnectionArgs, type Connection, type GraphQLContext } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
+import { Uploads } from '@ruche/media';
 import {
   AddCommentInput,
   Comment,
@@ -11,7 +12,7 @@ import {
   UpdateCommentInput,
 } from './comments';
 import { CreatePostInput, FeedArgs, PinPostInput, ReactInput, UpdatePostInput } from './post.inputs';
-import { Post, PostConnection, PostPayload, PostRevision, PostRevisionConnection } from './post.types';
+import { Image, Post, PostConnection, PostPayload, PostRevision, PostRevisionConnection } from './post.types';
 import { PostsService } from './posts.service';
 
 @Resolver(() => Post)
@@ -19,6 +20,7 @@ export class PostsResolver {
   constructor(
     private readonly posts: PostsService,
     private readonly commentService: CommentsService,
+    private readonly uploads: Uploads,
   ) {}
 
   @Mutation(() => PostPayload, {
@@ -76,6 +78,11 @@ export class PostsResolver {
     @Args() args: ConnectionArgs,
   ): Promise<Connection<Comment>> {
     return this.commentService.forPost(viewer.userId, post.postId, args);
+  }
+
+  @ResolveField(() => [Image], { description: 'Images of the post, batched per request (one query per page).' })
+  images(@Parent() post: Post, @Context() ctx: GraphQLContext): Promise<Image[]> {
+    return ctx.loaders.get<string, Image[]>('postImages', (ids) => this.uploads.forPost(ids)).load(post.postId);
   }
 
   @ResolveField(() => PostRevisionConnection, { description: 'Earlier versions, oldest first ("edited" history).' })

@@ -11,6 +11,7 @@ import {
 } from '@ruche/graphql';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
 import { readableSpaceIdsSql, type ReactionKind } from '@ruche/policy';
+import { Uploads } from '@ruche/media';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
 import type { CreatePostInput, FeedArgs, UpdatePostInput } from './post.inputs';
@@ -31,6 +32,7 @@ export class PostsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly access: ContentAccess,
+    private readonly uploads: Uploads,
   ) {}
 
   async create(viewerId: string, input: CreatePostInput): Promise<Post> {
@@ -62,6 +64,11 @@ export class PostsService {
           now.getTime() / 1000 / 45_000,
           now,
         ],
+      );
+      await this.uploads.attach(
+        input.imageIds ?? [],
+        { id, spaceId: space.id, organizationId: space.organization_id },
+        viewerId,
       );
       await this.follow(id, space.id, viewerId);
       return this.view(viewerId, id);
