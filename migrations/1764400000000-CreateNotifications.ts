@@ -58,6 +58,19 @@ export class CreateNotifications1764400000000 implements MigrationInterface {
     // Only about spaces the caller reads: it cannot probe spaces hidden from them.
     await q.query(`GRANT EXECUTE ON FUNCTION ruche_user_reads_space(uuid, uuid) TO ruche_app`);
 
+    // Who is due a daily digest: unread, not yet mailed notifications, and no digest in the last 23 hours.
+    // The job then reads each person's notifications acting as that person (their own row-level security).
+    await q.query(`
+      CREATE FUNCTION ruche_digest_recipients(p_now timestamptz) RETURNS uuid[]
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT coalesce(array_agg(DISTINCT n.recipient_id), '{}') FROM notifications n
+        WHERE n.emailed_at IS NULL AND n.read_at IS NULL AND n.created_at > p_now - interval '7 days'
+          AND NOT EXISTS (SELECT 1 FROM notifications m
+                          WHERE m.recipient_id = n.recipient_id AND m.emailed_at > p_now - interval '23 hours')
+      $$`);
+    await q.query(`REVOKE ALL ON FUNCTION ruche_digest_recipients(timestamptz) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION ruche_digest_recipients(timestamptz) TO ruche_app`);
+
     await q.query(`GRANT SELECT, INSERT, UPDATE ON notifications TO ruche_app`);
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON notification_preferences TO ruche_app`);
     for (const table of ['notifications', 'notification_preferences']) {
@@ -84,5 +97,6 @@ export class CreateNotifications1764400000000 implements MigrationInterface {
     await q.query(`DROP TABLE notification_preferences`);
     await q.query(`DROP TABLE notifications`);
     await q.query(`DROP FUNCTION ruche_user_reads_space(uuid, uuid)`);
+    await q.query(`DROP FUNCTION ruche_digest_recipients(timestamptz)`);
   }
 }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { NotificationDigest } from '@ruche/content';
 import { createTestApp, type TestApp } from './support/test-app';
 import { codeOf, type Person } from './support/identity';
 import { createOrganization, createSpace, customerOf, employeeOf, type Organization } from './support/spaces';
@@ -274,5 +275,49 @@ describe('notifications', () => {
     expect(prefs.data!.setNotificationPreference).toContainEqual({ kind: 'COMMENT', mode: 'NONE' });
     await t.gql(COMMENT, { input: { postId: post, body: 'four' } }, b.accessToken);
     expect((await t.gql(NOTIFICATIONS, {}, author.accessToken)).data!.notifications.unreadCount).toBe(0);
+  });
+});
+
+describe('the daily digest', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('mails each person what they have not read (digest-only kinds included), once a day', async () => {
+    const org = await createOrganization(t);
+    const space = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Ops' })).id;
+    const author = await employeeOf(t, org, 'Dora Digest');
+    const commenter = await employeeOf(t, org, 'Carl');
+    const post = (
+      await t.gql(CREATE_POST, { input: { spaceId: space, title: 'Shift plan', body: 'Draft' } }, author.accessToken)
+    ).data!.createPost.post.id;
+    await t.gql(
+      `mutation { setNotificationPreference(input: { kind: COMMENT, mode: DIGEST }) { kind } }`,
+      {},
+      author.accessToken,
+    );
+    const COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`;
+    await t.gql(COMMENT, { input: { postId: post, body: 'a' } }, commenter.accessToken);
+    await t.gql(COMMENT, { input: { postId: post, body: 'b' } }, commenter.accessToken);
+    // Digest-only: not in the app.
+    expect((await t.gql(NOTIFICATIONS, {}, author.accessToken)).data!.notifications.unreadCount).toBe(0);
+
+    const digest = t.app.get(NotificationDigest);
+    expect(await digest.run()).toBeGreaterThanOrEqual(1);
+    const mail = await t.mailbox.latestTo(author.email);
+    expect(mail.subject).toBe('Ruche: 2 updates for you');
+    expect(mail.text).toContain('- [Ops] Shift plan — 2 new comments');
+
+    // Nothing new, and not twice a day.
+    await t.gql(COMMENT, { input: { postId: post, body: 'c' } }, commenter.accessToken);
+    const before = (await t.mailbox.all()).filter((m) => m.to === author.email).length;
+    await digest.run();
+    expect((await t.mailbox.all()).filter((m) => m.to === author.email)).toHaveLength(before);
+    t.clock.advance(24 * 3_600_000);
+    await digest.run();
+    expect((await t.mailbox.latestTo(author.email)).subject).toBe('Ruche: 1 update for you');
+    t.clock.advance(-24 * 3_600_000);
   });
 });

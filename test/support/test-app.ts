@@ -55,6 +55,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     AUTH_THROTTLE_PER_MINUTE: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '5',
+    // Tests run the digest job by hand.
+    DIGEST_INTERVAL_MINUTES: '0',
     ...env,
   });
   const clock = new TestClock();

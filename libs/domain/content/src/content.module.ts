@@ -5,11 +5,12 @@ import { SpacesModule } from '@ruche/spaces';
 import { CommentsService } from './comments';
 import { ContentAccess } from './content-access';
 import { IdeasResolver, IdeasService } from './ideas';
+import { NotificationDigest } from './notification-digest';
 import { Notifications, NotificationsResolver } from './notifications';
 import { CommentsResolver, PostRevisionResolver, PostsResolver } from './posts.resolver';
 import { PostsService } from './posts.service';
 
-/** Posts, comments, reactions (and, built on them, ideas). */
+/** Posts, comments, reactions, ideas, notifications and their daily digest. */
 @Module({
   imports: [IdentityModule, SpacesModule, MediaModule],
   providers: [
@@ -18,6 +19,7 @@ import { PostsService } from './posts.service';
     CommentsService,
     IdeasService,
     Notifications,
+    NotificationDigest,
     PostsResolver,
     PostRevisionResolver,
     CommentsResolver,

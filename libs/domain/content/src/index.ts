@@ -1,1 +1,2 @@
 export { ContentModule } from './content.module';
+export { NotificationDigest } from './notification-digest';

@@ -28,6 +28,8 @@ export class AppConfig {
   };
   readonly sessions!: { refreshTtlDays: number; emailVerificationTtlHours: number };
   readonly invitations!: { ttlDays: number; perInviterPerDay: number };
+  /** How often the notification digest job looks for people due their daily e-mail; 0 turns it off. */
+  readonly digestIntervalMinutes!: number;
   readonly argon2!: { memoryKib: number; timeCost: number; parallelism: number };
   readonly signInProtection!: {
     throttlePerMinute: number;
@@ -90,6 +92,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     },
     sessions: { refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS, emailVerificationTtlHours: e.EMAIL_VERIFICATION_TTL_HOURS },
+    digestIntervalMinutes: e.DIGEST_INTERVAL_MINUTES,
     invitations: { ttlDays: e.INVITATION_TTL_DAYS, perInviterPerDay: e.INVITATIONS_PER_DAY },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     signInProtection: {
