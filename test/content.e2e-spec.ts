@@ -186,7 +186,8 @@ describe('posts, comments and reactions', () => {
       '"><script>alert(1)</script>',
     ];
     // Inert: every tag left is a harmless formatting tag, links only to http(s)/mailto, no other attribute.
-    const SAFE_TAG = /^<\/?(p|br|strong|em|del|s|code|pre|blockquote|ul|ol|li|h[1-6]|hr|a|table|thead|tbody|tr|th|td)(\s|>|\/)/;
+    const SAFE_TAG =
+      /^<\/?(p|br|strong|em|del|s|code|pre|blockquote|ul|ol|li|h[1-6]|hr|a|table|thead|tbody|tr|th|td)(\s|>|\/)/;
     for (const body of corpus) {
       const p = await post(employee, hybrid, { title: body.slice(0, 200), body });
       const tags: string[] = p.bodyHtml.match(/<[^>]*>/g) ?? [];
@@ -204,11 +205,20 @@ describe('posts, comments and reactions', () => {
     );
   });
 
-  it('loads a feed page of 20 or 60 posts with the same number of SQL statements (no N+1)', async () => {
+  it('loads a feed or idea-board page of 20 or 60 posts with the same number of SQL statements (no N+1)', async () => {
     const space = (await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Busy' })).id;
     const viewer = await customerOf(t, org.owner, space, 'Busy Customer');
-    for (let i = 0; i < 60; i++) await post(i % 2 ? employee : org.owner, space, { title: `busy ${i}` });
-    const statements = async (first: number) => {
+    for (let i = 0; i < 60; i++) {
+      const p = await post(i % 2 ? employee : org.owner, space, { title: `busy ${i}`, kind: 'IDEA' });
+      if (i % 3 === 0) {
+        await t.gql(`mutation($id: ID!) { voteIdea(ideaId: $id) { post { id } } }`, { id: p.id }, viewer.accessToken);
+      }
+    }
+    const IDEAS = `query($spaceId: ID, $first: Int!) {
+      ideas(spaceId: $spaceId, first: $first) { edges { node { id title author { displayName } authorBadge { label }
+        viewerReaction viewerFollowing commentCount idea { status voteCount viewerVoted } images { url } } } }
+    }`;
+    const statements = async (query: string, field: 'feed' | 'ideas', first: number) => {
       const seen: string[] = [];
       const original = Client.prototype.query;
       const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: any[]) {
@@ -217,8 +227,8 @@ describe('posts, comments and reactions', () => {
         return (original as any).apply(this, args);
       });
       try {
-        const res = await t.gql(FEED, { spaceId: space, first }, viewer.accessToken);
-        expect(res.data!.feed.edges).toHaveLength(first);
+        const res = await t.gql(query, { spaceId: space, first }, viewer.accessToken);
+        expect(res.data![field].edges).toHaveLength(first);
       } finally {
         spy.mockRestore();
       }
@@ -228,9 +238,14 @@ describe('posts, comments and reactions', () => {
           !/^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SELECT set_config)/i.test(q) && !/session_families/.test(q),
       );
     };
-    const small = await statements(20);
-    const large = await statements(60);
-    expect(small.length).toBeLessThanOrEqual(3);
-    expect(large.length).toBe(small.length);
+    for (const [query, field] of [
+      [FEED, 'feed'],
+      [IDEAS, 'ideas'],
+    ] as const) {
+      const small = await statements(query, field, 20);
+      const large = await statements(query, field, 60);
+      expect(small.length).toBeLessThanOrEqual(3);
+      expect(large.length).toBe(small.length);
+    }
   });
 });
