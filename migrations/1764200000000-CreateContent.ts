@@ -31,6 +31,10 @@ export class CreateContent1764200000000 implements MigrationInterface {
       await q.query(
         `ALTER TEXT SEARCH CONFIGURATION ${name} ALTER MAPPING FOR hword, hword_part, word WITH unaccent, ${stem}`,
       );
+      // Plain-ASCII words are stemmed too ("livraisons" finds "livraison"); they have no accent to fold.
+      await q.query(
+        `ALTER TEXT SEARCH CONFIGURATION ${name} ALTER MAPPING FOR asciiword, asciihword, hword_asciipart WITH ${stem}`,
+      );
     }
 
     await q.query(`

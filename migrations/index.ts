@@ -3,6 +3,7 @@ import { CreateSpaces1764100000000 } from './1764100000000-CreateSpaces';
 import { CreateContent1764200000000 } from './1764200000000-CreateContent';
 import { CreateUploads1764300000000 } from './1764300000000-CreateUploads';
 import { CreateNotifications1764400000000 } from './1764400000000-CreateNotifications';
+import { CreateModeration1764500000000 } from './1764500000000-CreateModeration';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateContent1764200000000,
   CreateUploads1764300000000,
   CreateNotifications1764400000000,
+  CreateModeration1764500000000,
 ];

@@ -106,6 +106,19 @@ async function ownersComment(t: TestApp, world: PolicyWorld): Promise<string> {
   return res.data!.addComment.comment.id;
 }
 
+const REPORT = `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`;
+
+/** An open report by the customer of A on a fresh post of the owner's, for calls that resolve one. */
+async function customersReport(t: TestApp, world: PolicyWorld): Promise<string> {
+  const res = await t.gql(
+    REPORT,
+    { input: { postId: await ownersPost(t, world), reason: 'SPAM' } },
+    world.people.customerOfA.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.reportContent.report.id;
+}
+
 /** Content of space A: the invitee and customers of B cannot tell it exists. */
 const contentOfA = (
   o: Omit<Record<Role, Outcome>, 'anonymous' | 'invitedNotConsented' | 'customerOfB'>,
@@ -580,6 +593,21 @@ export const POLICY_MATRIX: MatrixRow[] = [
     expect: signedInAll('ALLOW'),
   },
   {
+    operation: 'search',
+    query: `query { search(query: "post", first: 10) { edges { node { rank headline post { id } comment { id } } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'mentionCandidates',
+    target: 'hybrid space A',
+    query: `query($id: ID!) { mentionCandidates(spaceId: $id, query: "", first: 10) { user { id } badge { label } } }`,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: false,
+    expect: onSpaceA(PARTICIPANTS),
+  },
+  {
     operation: 'updatePost',
     target: "someone else's post",
     query: `mutation($input: UpdatePostInput!) { updatePost(input: $input) { post { id } } }`,
@@ -699,6 +727,48 @@ export const POLICY_MATRIX: MatrixRow[] = [
     }),
     mutates: true,
     expect: contentOfA(MODERATORS_ONLY),
+  },
+  // --- moderation ---
+  {
+    operation: 'reportContent',
+    query: REPORT,
+    variables: async ({ t, world }) => ({ input: { postId: await ownersPost(t, world), reason: 'OFF_TOPIC' } }),
+    mutates: true,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'moderationQueue',
+    target: 'hybrid space A',
+    query: `query($id: ID!) { moderationQueue(spaceId: $id, first: 10) { edges { node { id } } } }`,
+    variables: fixed((w) => ({ id: w.spaces.hybridA })),
+    mutates: false,
+    expect: onSpaceA(MODERATORS_ONLY),
+  },
+  {
+    operation: 'moderationQueue',
+    target: 'every space the viewer moderates (empty for others)',
+    query: `query { moderationQueue(first: 10) { edges { node { id } } } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    operation: 'resolveReport',
+    target: "a customer's report on a post of space A",
+    query: `mutation($input: ResolveReportInput!) { resolveReport(input: $input) { report { status } } }`,
+    variables: async ({ t, world }) => ({ input: { reportId: await customersReport(t, world), action: 'DISMISS' } }),
+    mutates: true,
+    // A report exists for its reporter (who may not decide it) and the moderators; for anyone else it does not.
+    expect: {
+      anonymous: 'UNAUTHENTICATED',
+      invitedNotConsented: 'NOT_FOUND',
+      customerOfA: 'FORBIDDEN',
+      customerOfB: 'NOT_FOUND',
+      employee: 'NOT_FOUND',
+      spaceModerator: 'ALLOW',
+      manager: 'NOT_FOUND',
+      admin: 'ALLOW',
+    },
   },
   // --- notifications ---
   {

@@ -35,7 +35,9 @@ export type ContentAction =
   | 'react'
   | 'idea.vote'
   | 'idea.moderate'
-  | 'campaign.create';
+  | 'campaign.create'
+  | 'report'
+  | 'moderate';
 
 /** Someone who reads a space takes part in it: any employee who reads it, a customer with current consent. */
 export function canParticipate(v: ViewerInSpace, s: SpaceFacts): boolean {
@@ -43,7 +45,7 @@ export function canParticipate(v: ViewerInSpace, s: SpaceFacts): boolean {
 }
 
 /** Owners and moderators of the space, and the organization's admins. */
-export function moderatesSpace(v: ViewerInSpace): boolean {
+export function moderatesSpace(v: Pick<ViewerInSpace, 'orgRole' | 'spaceRole'>): boolean {
   return isOrgAdmin(v.orgRole) || v.spaceRole === 'OWNER' || v.spaceRole === 'MODERATOR';
 }
 
@@ -63,6 +65,7 @@ export function decideContentAction(
   const participates = canParticipate(v, s);
   switch (action) {
     case 'post.read':
+    case 'report':
       return 'ALLOW';
     case 'post.create':
     case 'comment.create':
@@ -73,6 +76,7 @@ export function decideContentAction(
     case 'post.pin':
     case 'idea.moderate':
     case 'campaign.create':
+    case 'moderate':
       return moderatesSpace(v) ? 'ALLOW' : 'FORBIDDEN';
     case 'post.update':
     case 'post.delete':

@@ -1,3 +1,4 @@
 export * from './organization.policy';
 export * from './space.policy';
 export * from './content.policy';
+export * from './moderation.policy';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Db } from '@ruche/database';
 import {
   ConnectionType,
@@ -13,11 +13,14 @@ import {
 } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { badgeOf } from '@ruche/policy';
+import { badgeOf, visibleContentSql } from '@ruche/policy';
 import { Badge, CustomerAccount } from '@ruche/spaces';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
+import { Mentions } from './mentions';
+import { NewcomerLimits } from './newcomers';
 import { Notifications } from './notifications';
+import { MENTIONS_DESCRIPTION } from './post.inputs';
 import { Post } from './post.types';
 import { PostsService } from './posts.service';
 
@@ -32,6 +35,8 @@ export class Comment {
   @Field(() => Badge) authorBadge!: Badge;
   @Field({ description: "An employee's first answer to a customer's post or to a question." }) firstResponse!: boolean;
   @Field() deleted!: boolean;
+  @Field({ description: "Hidden by a moderator: only its author and the space's moderators still see it." })
+  hidden!: boolean;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field() createdAt!: Date;
 }
@@ -53,6 +58,13 @@ export class AddCommentInput {
   @MaxLength(200)
   parentId?: string;
   @Field() @IsString() @Length(1, 20_000) body!: string;
+  @Field(() => [ID], { nullable: true, description: MENTIONS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  mentions?: string[];
 }
 
 @InputType()
@@ -73,6 +85,7 @@ interface CommentRow {
   first_response: boolean;
   edited_at: Date | null;
   deleted_at: Date | null;
+  hidden_at: Date | null;
   created_at: Date;
   author_name: string | null;
   author_created_at: Date | null;
@@ -123,6 +136,7 @@ function toComment(r: CommentRow): Comment {
     authorBadge: { ...badge, customerAccount: r.author_is_customer ? account : null },
     firstResponse: r.first_response,
     deleted,
+    hidden: r.hidden_at !== null,
     editedAt: r.edited_at,
     createdAt: r.created_at,
   });
@@ -137,6 +151,8 @@ export class CommentsService {
     private readonly access: ContentAccess,
     private readonly posts: PostsService,
     private readonly notifications: Notifications,
+    private readonly mentions: Mentions,
+    private readonly newcomers: NewcomerLimits,
   ) {}
 
   async add(viewerId: string, input: AddCommentInput): Promise<{ comment: Comment; post: Post; row: CommentRow }> {
@@ -152,11 +168,17 @@ export class CommentsService {
         );
         if (!parent || parent.post_id !== post.id) throw notFound('Comment');
       }
+      const mentions = await this.mentions.resolve(input.mentions, post.space_id);
+      await this.newcomers.enforce(viewerId, post.space_id, {
+        newPost: false,
+        body: input.body,
+        mentions: mentions.length,
+      });
       const id = randomUUID();
       const now = this.clock.now();
       await this.db.manager.query(
-        `INSERT INTO comments (id, post_id, space_id, parent_id, author_id, author_is_customer, body, body_html, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+        `INSERT INTO comments (id, post_id, space_id, parent_id, author_id, author_is_customer, body, body_html, created_at, updated_at, mentions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
         [
           id,
           post.id,
@@ -167,6 +189,7 @@ export class CommentsService {
           input.body,
           renderMarkdown(input.body),
           now,
+          mentions,
         ],
       );
       // Everyone following the thread hears of it (grouped per thread when they read).
@@ -183,6 +206,13 @@ export class CommentsService {
         actorId: viewerId,
         recipients: followers.map((f) => f.user_id),
       });
+      await this.mentions.notify(mentions, {
+        organizationId: post.organization_id,
+        spaceId: post.space_id,
+        postId: post.id,
+        commentId: id,
+        actorId: viewerId,
+      });
       await this.posts.follow(post.id, post.space_id, viewerId);
       const row = await this.row(id);
       return { comment: toComment(row!), post: await this.posts.view(viewerId, post.id), row: row! };
@@ -193,6 +223,7 @@ export class CommentsService {
     return this.db.transaction(async () => {
       const row = await this.authorize(viewerId, input.commentId, 'comment.update');
       if (row.deleted_at) throw badInput({ commentId: ['a deleted comment cannot be edited'] });
+      await this.newcomers.enforce(viewerId, row.space_id, { newPost: false, body: input.body, mentions: 0 });
       await this.db.manager.query(
         'UPDATE comments SET body = $2, body_html = $3, edited_at = $4, updated_at = $4 WHERE id = $1',
         [row.id, input.body, renderMarkdown(input.body), this.clock.now()],
@@ -220,10 +251,10 @@ export class CommentsService {
     return this.db.transaction(async () => {
       const rows: (CommentRow & { position: string })[] = await this.db.manager.query(
         `SELECT ${cursorTimestampSql('c.created_at')} AS position, ${COMMENT_SELECT}
-         WHERE c.post_id = $1 AND c.hidden_at IS NULL
+         WHERE c.post_id = $1 AND ${visibleContentSql('c', '$5')}
            AND ($2::timestamptz IS NULL OR (c.created_at, c.id) > ($2::timestamptz, $3::uuid))
          ORDER BY c.created_at, c.id LIMIT $4`,
-        [postId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
+        [postId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1, viewerId],
       );
       return toConnection(
         rows,
@@ -239,6 +270,14 @@ export class CommentsService {
     if (!row) throw notFound('Comment');
     await this.access.inSpace(viewerId, row.space_id, action, 'Comment', row.author_id === viewerId);
     return row;
+  }
+
+  /** Comments by id, in one query (a page of the moderation queue). */
+  async byIds(ids: string[]): Promise<Map<string, Comment>> {
+    const rows: CommentRow[] = await this.db.manager.query(`SELECT ${COMMENT_SELECT} WHERE c.id = ANY ($1::uuid[])`, [
+      ids,
+    ]);
+    return new Map(rows.map((r) => [r.id, toComment(r)]));
   }
 
   private async row(id: string): Promise<CommentRow | null> {

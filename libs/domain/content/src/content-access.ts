@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
-import { consentRequired, enforce, fromGlobalId, notFound } from '@ruche/kernel';
-import { decideContentAction, type ContentAction } from '@ruche/policy';
+import { Clock, consentRequired, enforce, forbidden, fromGlobalId, notFound } from '@ruche/kernel';
+import {
+  canSeeHidden,
+  decideContentAction,
+  suspensionApplies,
+  suspensionBlocks,
+  type ContentAction,
+  type ViewerInSpace,
+} from '@ruche/policy';
 import { SpaceAccess, type AuthorizedSpace } from '@ruche/spaces';
 import { postSelectSql, type PostRow } from './post.types';
 
@@ -15,6 +22,7 @@ export class ContentAccess {
   constructor(
     private readonly db: Db,
     private readonly spaces: SpaceAccess,
+    private readonly clock: Clock,
   ) {}
 
   async inSpace(viewerId: string, spaceId: string, action: ContentAction, what = 'Space', isAuthor = false) {
@@ -22,7 +30,19 @@ export class ContentAccess {
     if (found === 'INVITED') throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
     if (!found) throw notFound(what);
     enforce(decideContentAction(found.viewer, found.facts, action, isAuthor), what);
+    if (suspensionApplies(action)) await this.enforceSuspension(viewerId, spaceId, found.viewer, action);
     return found;
+  }
+
+  /** A member suspended from the space by its moderators reads it but takes no part until the suspension ends. */
+  private async enforceSuspension(viewerId: string, spaceId: string, viewer: ViewerInSpace, action: ContentAction) {
+    const [row]: { until: Date }[] = await this.db.manager.query(
+      'SELECT until FROM space_suspensions WHERE space_id = $1 AND user_id = $2',
+      [spaceId, viewerId],
+    );
+    if (row && suspensionBlocks(viewer, action, row.until, this.clock.now())) {
+      throw forbidden(`You are suspended from this space until ${row.until.toISOString()}`, 'SUSPENDED');
+    }
   }
 
   /** The post (as the viewer sees it) if the viewer may do `action` on it. */
@@ -34,6 +54,8 @@ export class ContentAccess {
     const row = await this.postRow(viewerId, fromGlobalId(postGlobalId, 'Post'));
     if (!row) throw notFound('Post');
     const access = await this.inSpace(viewerId, row.space_id, action, 'Post', row.author_id === viewerId);
+    // A post hidden by a moderator is gone for everyone but its author and the moderators.
+    if (row.hidden_at && !canSeeHidden(access.viewer, row.author_id === viewerId)) throw notFound('Post');
     return { row, access };
   }
 

@@ -32,6 +32,7 @@ import {
 
 const ID_MAX = 200;
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u;
+export const MENTIONS_DESCRIPTION = 'People (User ids, up to 20) to notify; only people who can read the space.';
 
 @InputType()
 export class CreatePostInput {
@@ -54,6 +55,13 @@ export class CreatePostInput {
   @IsString({ each: true })
   @MaxLength(ID_MAX, { each: true })
   imageIds?: string[];
+  @Field(() => [ID], { nullable: true, description: MENTIONS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(ID_MAX, { each: true })
+  mentions?: string[];
   @Field(() => ID, { nullable: true, description: 'Ideas: the campaign they answer.' })
   @IsOptional()
   @IsString()
@@ -81,6 +89,16 @@ export class UpdatePostInput {
   @IsString({ each: true })
   @MaxLength(ID_MAX, { each: true })
   imageIds?: string[];
+  @Field(() => [ID], {
+    nullable: true,
+    description: `${MENTIONS_DESCRIPTION} Replaces the list; only new ones are notified.`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(ID_MAX, { each: true })
+  mentions?: string[];
 }
 
 @InputType()

@@ -46,6 +46,8 @@ export interface PostRow {
   edited_at: Date | null;
   edited_by_moderator: boolean;
   deleted_at: Date | null;
+  hidden_at: Date | null;
+  mentions: string[];
   comment_count: number;
   reaction_count: number;
   reaction_counts: Partial<Record<ReactionKind, number>>;
@@ -134,6 +136,8 @@ export class Post {
   authorBadge!: Badge;
   @Field() pinned!: boolean;
   @Field({ description: 'A deleted post stays as a tombstone so its thread remains readable.' }) deleted!: boolean;
+  @Field({ description: "Hidden by a moderator: only its author and the space's moderators still see it." })
+  hidden!: boolean;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field({ description: 'The last edit was made by a moderator, not the author.' }) editedByModerator!: boolean;
   @Field(() => Int) commentCount!: number;
@@ -149,6 +153,8 @@ export class Post {
 
   postId!: string;
   spaceUuid!: string;
+  /** Internal: the mentioned users' uuids, for the `mentions` field. */
+  mentionIds!: string[];
 
   static from(row: PostRow, viewerId: string): Post {
     const deleted = row.deleted_at !== null;
@@ -167,6 +173,7 @@ export class Post {
       id: toGlobalId('Post', row.id),
       postId: row.id,
       spaceUuid: row.space_id,
+      mentionIds: deleted ? [] : (row.mentions ?? []),
       spaceId: toGlobalId('Space', row.space_id),
       kind: row.kind,
       title: deleted ? '[deleted]' : row.title,
@@ -189,6 +196,7 @@ export class Post {
       authorBadge: { ...badge, customerAccount: row.author_is_customer ? account : null },
       pinned: row.pinned_at !== null,
       deleted,
+      hidden: row.hidden_at !== null,
       editedAt: row.edited_at,
       editedByModerator: row.edited_by_moderator,
       commentCount: row.comment_count,

@@ -10,10 +10,12 @@ import {
   type CursorPart,
 } from '@ruche/graphql';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { readableSpaceIdsSql, type ReactionKind } from '@ruche/policy';
+import { readableSpaceIdsSql, visibleContentSql, type ReactionKind } from '@ruche/policy';
 import { Uploads } from '@ruche/media';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
+import { Mentions } from './mentions';
+import { NewcomerLimits } from './newcomers';
 import type { CreatePostInput, FeedArgs, UpdatePostInput } from './post.inputs';
 import { Post, PostRevision, postSelectSql, type FeedOrder, type PostRow } from './post.types';
 
@@ -33,6 +35,8 @@ export class PostsService {
     private readonly clock: Clock,
     private readonly access: ContentAccess,
     private readonly uploads: Uploads,
+    private readonly mentions: Mentions,
+    private readonly newcomers: NewcomerLimits,
   ) {}
 
   async create(viewerId: string, input: CreatePostInput): Promise<Post> {
@@ -42,12 +46,14 @@ export class PostsService {
       const kind = input.kind ?? 'DISCUSSION';
       if (kind === 'ANNOUNCEMENT') await this.access.inSpace(viewerId, spaceId, 'post.announce');
       const campaignId = await this.campaignFor(input.campaignId, kind, space.id);
+      const mentions = await this.mentions.resolve(input.mentions, space.id);
+      await this.newcomers.enforce(viewerId, space.id, { newPost: true, body: input.body, mentions: mentions.length });
       const id = randomUUID();
       const now = this.clock.now();
       await this.db.manager.query(
         `INSERT INTO posts (id, organization_id, space_id, author_id, author_is_customer, kind, title, body, body_html,
-                            tags, idea_status, campaign_id, hot_rank, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+                            tags, idea_status, campaign_id, hot_rank, created_at, updated_at, mentions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
         [
           id,
           space.organization_id,
@@ -63,6 +69,7 @@ export class PostsService {
           campaignId,
           now.getTime() / 1000 / 45_000,
           now,
+          mentions,
         ],
       );
       await this.uploads.attach(
@@ -71,6 +78,8 @@ export class PostsService {
         viewerId,
       );
       await this.follow(id, space.id, viewerId);
+      const at = { organizationId: space.organization_id, spaceId: space.id, postId: id, actorId: viewerId };
+      await this.mentions.notify(mentions, at);
       return this.view(viewerId, id);
     });
   }
@@ -81,6 +90,12 @@ export class PostsService {
       const { row } = await this.access.post(viewerId, input.postId, 'post.update');
       if (row.deleted_at) throw badInput({ postId: ['a deleted post cannot be edited'] });
       const byModerator = row.author_id !== viewerId;
+      const mentions = input.mentions ? await this.mentions.resolve(input.mentions, row.space_id) : row.mentions;
+      await this.newcomers.enforce(viewerId, row.space_id, {
+        newPost: false,
+        body: input.body ?? row.body,
+        mentions: mentions.length,
+      });
       const now = this.clock.now();
       await this.db.manager.query(
         `INSERT INTO post_revisions (post_id, space_id, editor_id, by_moderator, title, body, tags, created_at)
@@ -90,7 +105,7 @@ export class PostsService {
       const body = input.body ?? row.body;
       await this.db.manager.query(
         `UPDATE posts SET title = $2, body = $3, body_html = $4, tags = $5, edited_at = $6, edited_by_moderator = $7,
-                          updated_at = $6
+                          updated_at = $6, mentions = $8
          WHERE id = $1`,
         [
           row.id,
@@ -100,8 +115,17 @@ export class PostsService {
           input.tags ? normalizeTags(input.tags) : row.tags,
           now,
           byModerator,
+          mentions,
         ],
       );
+      // Only people newly mentioned by this edit hear of it.
+      const added = mentions.filter((m) => !row.mentions.includes(m));
+      await this.mentions.notify(added, {
+        organizationId: row.organization_id,
+        spaceId: row.space_id,
+        postId: row.id,
+        actorId: viewerId,
+      });
       return this.view(viewerId, row.id);
     });
   }
@@ -158,7 +182,7 @@ export class PostsService {
       const rows: (PostRow & { k_pinned: number; k_order: string | number })[] = await this.db.manager.query(
         `SELECT ${pinned} AS k_pinned, ${order.cursor} AS k_order, ${postSelectSql('$1')}
          WHERE ${spaceId ? 'p.space_id = $2' : `p.space_id IN ${readableSpaceIdsSql('$1')} AND $2::uuid IS NULL`}
-           AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+           AND p.deleted_at IS NULL AND ${visibleContentSql('p', '$1')}
            AND ($3::text IS NULL OR $3 = ANY (p.tags))
            AND ($4::text IS NULL OR p.kind = $4) AND ($5::text IS NULL OR p.idea_status = $5)
            AND ($6::uuid IS NULL OR p.campaign_id = $6)

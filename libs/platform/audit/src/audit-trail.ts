@@ -32,6 +32,11 @@ export const AUDIT_ACTIONS = [
   'invitation.revoked',
   'consent.given',
   'consent.withdrawn',
+  'content.reported',
+  'moderation.hidden',
+  'moderation.restored',
+  'moderation.dismissed',
+  'moderation.suspended',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
