@@ -13,8 +13,9 @@ import {
 } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { badgeOf, visibleContentSql } from '@ruche/policy';
-import { Badge, CustomerAccount } from '@ruche/spaces';
+import { visibleContentSql } from '@ruche/policy';
+import { Badge } from '@ruche/spaces';
+import { author, authorBadge } from './authors';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
 import { Mentions } from './mentions';
@@ -104,36 +105,14 @@ const COMMENT_SELECT = `c.*, u.display_name AS author_name, u.created_at AS auth
 
 function toComment(r: CommentRow): Comment {
   const deleted = r.deleted_at !== null;
-  const account =
-    r.account_id && r.account_name && r.account_created_at
-      ? CustomerAccount.from({
-          id: r.account_id,
-          name: r.account_name,
-          domain: r.account_domain,
-          created_at: r.account_created_at,
-        })
-      : null;
-  const badge = badgeOf(r.author_is_customer ? 'CUSTOMER' : 'MEMBER', account?.name ?? null);
   return Object.assign(new Comment(), {
     id: toGlobalId('Comment', r.id),
     postId: toGlobalId('Post', r.post_id),
     parentId: r.parent_id ? toGlobalId('Comment', r.parent_id) : null,
     body: deleted ? '' : r.body,
     bodyHtml: deleted ? '' : r.body_html,
-    author:
-      r.author_id && r.author_name && r.author_created_at
-        ? User.from(
-            {
-              id: r.author_id,
-              displayName: r.author_name,
-              email: '',
-              emailVerifiedAt: null,
-              createdAt: r.author_created_at,
-            } as Parameters<typeof User.from>[0],
-            null,
-          )
-        : null,
-    authorBadge: { ...badge, customerAccount: r.author_is_customer ? account : null },
+    author: author(r.author_id, r.author_name, r.author_created_at),
+    authorBadge: authorBadge(r.author_is_customer, r),
     firstResponse: r.first_response,
     deleted,
     hidden: r.hidden_at !== null,

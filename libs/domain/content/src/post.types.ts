@@ -3,7 +3,6 @@ import { ConnectionType, Node } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { toGlobalId } from '@ruche/kernel';
 import {
-  badgeOf,
   IDEA_STATUSES,
   POST_KINDS,
   REACTION_KINDS,
@@ -11,7 +10,8 @@ import {
   type PostKind,
   type ReactionKind,
 } from '@ruche/policy';
-import { Badge, CustomerAccount } from '@ruche/spaces';
+import { Badge } from '@ruche/spaces';
+import { authorBadge } from './authors';
 
 const enumOf = <T extends string>(values: readonly T[]) =>
   Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -158,16 +158,6 @@ export class Post {
 
   static from(row: PostRow, viewerId: string): Post {
     const deleted = row.deleted_at !== null;
-    const account =
-      row.account_id && row.account_name && row.account_created_at
-        ? CustomerAccount.from({
-            id: row.account_id,
-            name: row.account_name,
-            domain: row.account_domain,
-            created_at: row.account_created_at,
-          })
-        : null;
-    const badge = badgeOf(row.author_is_customer ? 'CUSTOMER' : 'MEMBER', account?.name ?? null);
     const counts = Object.fromEntries(REACTION_KINDS.map((k) => [k, row.reaction_counts?.[k] ?? 0]));
     return Object.assign(new Post(), {
       id: toGlobalId('Post', row.id),
@@ -193,7 +183,7 @@ export class Post {
               viewerId,
             )
           : null,
-      authorBadge: { ...badge, customerAccount: row.author_is_customer ? account : null },
+      authorBadge: authorBadge(row.author_is_customer, row),
       pinned: row.pinned_at !== null,
       deleted,
       hidden: row.hidden_at !== null,

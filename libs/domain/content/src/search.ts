@@ -13,8 +13,9 @@ import {
 } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { badInput, fromGlobalId, toGlobalId } from '@ruche/kernel';
-import { badgeOf, isEmployee, readableSpaceIdsSql } from '@ruche/policy';
-import { Badge, CustomerAccount } from '@ruche/spaces';
+import { isEmployee, readableSpaceIdsSql } from '@ruche/policy';
+import { Badge } from '@ruche/spaces';
+import { author, authorBadge, type AccountColumns } from './authors';
 import { Comment } from './comments';
 import { ContentAccess } from './content-access';
 import { Post, postSelectSql, type PostRow } from './post.types';
@@ -85,13 +86,6 @@ const TSQUERY = `(websearch_to_tsquery('ruche_fr', $2) || websearch_to_tsquery('
 const COMMENT_WEIGHTS = `'{0.4, 0.2, 0.4, 1.0}'`;
 const HEADLINE_OPTIONS = `'StartSel=«, StopSel=», MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'`;
 
-interface AccountColumns {
-  account_id: string | null;
-  account_name: string | null;
-  account_domain: string | null;
-  account_created_at: Date | null;
-}
-
 interface HitRow extends PostRow {
   k_rank: number;
   k_at: string;
@@ -121,24 +115,6 @@ interface CandidateRow extends AccountColumns {
   is_customer: boolean;
 }
 
-/** Badge as posts and members show it: customers carry their company, everyone else is an employee. */
-function badge(isCustomer: boolean, a: AccountColumns): Badge {
-  const account =
-    isCustomer && a.account_id && a.account_name && a.account_created_at
-      ? CustomerAccount.from({
-          id: a.account_id,
-          name: a.account_name,
-          domain: a.account_domain,
-          created_at: a.account_created_at,
-        })
-      : null;
-  return { ...badgeOf(isCustomer ? 'CUSTOMER' : 'MEMBER', account?.name ?? null), customerAccount: account };
-}
-
-/** Others see a name and a badge only (no e-mail). */
-const person = (id: string, displayName: string, createdAt: Date) =>
-  User.from({ id, displayName, email: '', emailVerifiedAt: null, createdAt } as Parameters<typeof User.from>[0], null);
-
 function commentOf(r: HitRow): Comment | null {
   if (!r.c_id) return null;
   return Object.assign(new Comment(), {
@@ -147,8 +123,8 @@ function commentOf(r: HitRow): Comment | null {
     parentId: r.c_parent_id ? toGlobalId('Comment', r.c_parent_id) : null,
     body: r.c_body,
     bodyHtml: r.c_body_html,
-    author: r.c_author_id && r.c_author_name ? person(r.c_author_id, r.c_author_name, r.c_author_created_at!) : null,
-    authorBadge: badge(r.c_author_is_customer === true, {
+    author: author(r.c_author_id, r.c_author_name, r.c_author_created_at),
+    authorBadge: authorBadge(r.c_author_is_customer === true, {
       account_id: r.c_account_id,
       account_name: r.c_account_name,
       account_domain: r.c_account_domain,
@@ -269,8 +245,8 @@ export class SearchService {
       );
       return rows.map((r) =>
         Object.assign(new MentionCandidate(), {
-          user: person(r.id, r.display_name, r.created_at),
-          badge: badge(r.is_customer, r),
+          user: author(r.id, r.display_name, r.created_at),
+          badge: authorBadge(r.is_customer, r),
         }),
       );
     });
