@@ -55,6 +55,7 @@ describe('row-level security, the second wall', () => {
   beforeAll(async () => {
     t = await createTestApp();
     appPool = new Pool({ connectionString: t.config.database.appUrl, max: 1 });
+    appPool.on('error', () => undefined);
   });
   afterAll(async () => {
     await appPool.end();

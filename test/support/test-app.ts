@@ -70,6 +70,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   configureApp(app, config, createLogger(config.logLevel));
   await app.init();
   const sql = new Pool({ connectionString: database.url, max: 2 });
+  // An idle client dropped by the server (a restart, another run's cleanup) must not crash the test file;
+  // the next query reconnects or fails where it is awaited.
+  sql.on('error', () => undefined);
   const http = () => request(app.getHttpServer());
   return {
     app,
