@@ -65,7 +65,14 @@ function depConstraints({ testing }) {
     // The app composes every domain; each new domain scope is listed here explicitly (no wildcards).
     {
       sourceTag: 'scope:api',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spaces', 'scope:content', 'scope:media'],
+      onlyDependOnLibsWithTags: [
+        'scope:shared',
+        'scope:identity',
+        'scope:spaces',
+        'scope:content',
+        'scope:media',
+        'scope:realtime',
+      ],
     },
     { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
     // Spaces build on accounts and organizations (people, org roles); identity never reaches into spaces.
@@ -75,6 +82,8 @@ function depConstraints({ testing }) {
       sourceTag: 'scope:content',
       onlyDependOnLibsWithTags: ['scope:content', 'scope:spaces', 'scope:identity', 'scope:media', 'scope:shared'],
     },
+    // Realtime fans out the outbox to the people the space policy lets in; it never reaches into content.
+    { sourceTag: 'scope:realtime', onlyDependOnLibsWithTags: ['scope:realtime', 'scope:spaces', 'scope:shared'] },
     // Media stores and serves images; content attaches them to posts (content depends on media, never back).
     { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -64,6 +64,7 @@ export class CreateNotifications1764400000000 implements MigrationInterface {
       CREATE FUNCTION ruche_digest_recipients(p_now timestamptz) RETURNS uuid[]
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         SELECT coalesce(array_agg(DISTINCT n.recipient_id), '{}') FROM notifications n
+        JOIN users u ON u.id = n.recipient_id AND u.disabled_at IS NULL AND u.email_verified_at IS NOT NULL
         WHERE n.emailed_at IS NULL AND n.read_at IS NULL AND n.created_at > p_now - interval '7 days'
           AND NOT EXISTS (SELECT 1 FROM notifications m
                           WHERE m.recipient_id = n.recipient_id AND m.emailed_at > p_now - interval '23 hours')

@@ -4,6 +4,7 @@ import { CreateContent1764200000000 } from './1764200000000-CreateContent';
 import { CreateUploads1764300000000 } from './1764300000000-CreateUploads';
 import { CreateNotifications1764400000000 } from './1764400000000-CreateNotifications';
 import { CreateModeration1764500000000 } from './1764500000000-CreateModeration';
+import { CreateOutbox1764600000000 } from './1764600000000-CreateOutbox';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateUploads1764300000000,
   CreateNotifications1764400000000,
   CreateModeration1764500000000,
+  CreateOutbox1764600000000,
 ];

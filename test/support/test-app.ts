@@ -67,7 +67,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     .useValue(clock)
     .compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
-  configureApp(app, config, createLogger(config.logLevel));
+  configureApp(
+    app,
+    { ...config, database: { ...config.database, appUrl: database.appUrl } },
+    createLogger(config.logLevel),
+  );
   await app.init();
   const sql = new Pool({ connectionString: database.url, max: 2 });
   // An idle client dropped by the server (a restart, another run's cleanup) must not crash the test file;

@@ -3,10 +3,22 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@ruche/config';
 import { createValidationPipe } from '@ruche/graphql';
 import { httpLogger, PinoNestLogger } from '@ruche/observability';
+import { RealtimeIoAdapter } from '@ruche/realtime';
 
 /** HTTP-level setup shared by `main.ts` and the test harness, so tests run the app exactly as served. */
-export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): INestApplication {
+export function configureApp(
+  app: INestApplication,
+  config: AppConfig & { database: { appUrl: string } },
+  logger: Logger,
+): INestApplication {
   app.useLogger(new PinoNestLogger(logger));
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, {
+      corsOrigins: config.http.corsOrigins,
+      redisUrl: config.redisUrl,
+      databaseUrl: config.database.appUrl,
+    }),
+  );
   app.use(httpLogger(logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableCors({ origin: config.http.corsOrigins, credentials: true });

@@ -14,6 +14,7 @@ import { identityEntities, IdentityModule } from '@ruche/identity';
 import { MailModule } from '@ruche/mail';
 import { SpacesModule } from '@ruche/spaces';
 import { ContentModule } from '@ruche/content';
+import { RealtimeModule } from '@ruche/realtime';
 import { MediaModule } from '@ruche/media';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
@@ -26,7 +27,11 @@ export class AppModule {
   static register(config: AppConfig & { database: { appUrl: string } }): DynamicModule {
     const database = DatabaseModule.forRoot(
       dataSourceOptions(
-        { url: config.database.appUrl, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs },
+        {
+          url: config.database.appUrl,
+          poolSize: config.database.poolSize,
+          statementTimeoutMs: config.database.statementTimeoutMs,
+        },
         { entities, migrations },
       ),
     );
@@ -77,6 +82,7 @@ export class AppModule {
         IdentityModule,
         SpacesModule,
         ContentModule,
+        RealtimeModule,
         MediaModule,
         HealthModule,
       ],

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@ruche/config';
-import { dataSourceOptions, enableAppRole, ensureDatabase, runMigrations, startEmbeddedPostgres } from '@ruche/database';
+import {
+  dataSourceOptions,
+  enableAppRole,
+  ensureDatabase,
+  runMigrations,
+  startEmbeddedPostgres,
+} from '@ruche/database';
 import { migrations } from '@ruche/migrations';
 import { entities } from './app.module';
 

@@ -26,10 +26,9 @@ async function bootstrap(): Promise<void> {
   if (config.database.migrateOnStart) await migrate(config, database.url, logger);
   const appUrl = await appDatabaseUrl(config, database.url);
 
-  const app = await NestFactory.create(AppModule.register({ ...config, database: { ...config.database, appUrl } }), {
-    bufferLogs: true,
-  });
-  configureApp(app, config, logger);
+  const served = { ...config, database: { ...config.database, appUrl } };
+  const app = await NestFactory.create(AppModule.register(served), { bufferLogs: true });
+  configureApp(app, served, logger);
   await app.listen(config.http.port, config.http.host);
   logger.info(`Ruche is ready: GraphQL at ${config.http.publicUrl}/graphql`);
 
@@ -52,6 +51,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Ruche failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Ruche failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

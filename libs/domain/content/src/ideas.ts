@@ -14,7 +14,7 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsDate, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Type } from 'class-transformer';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { Db } from '@ruche/database';
@@ -52,8 +52,8 @@ const CampaignConnection = ConnectionType(Campaign);
 @InputType()
 export class CreateCampaignInput {
   @Field(() => ID) @IsString() @MaxLength(200) spaceId!: string;
-  @Field() @IsString() @Length(1, 200) title!: string;
-  @Field() @IsString() @Length(1, 2000) question!: string;
+  @Field() @IsString() @Length(1, 200) @Matches(/\S/, { message: 'must not be blank' }) title!: string;
+  @Field() @IsString() @Length(1, 2000) @Matches(/\S/, { message: 'must not be blank' }) question!: string;
   @Field({ nullable: true, description: 'Defaults to now.' }) @IsOptional() @Type(() => Date) @IsDate() startsAt?: Date;
   @Field() @Type(() => Date) @IsDate() deadline!: Date;
 }
@@ -223,6 +223,9 @@ export class IdeasService {
       if (source.row.id === target.row.id) throw badInput({ targetId: ['an idea cannot be merged into itself'] });
       if (source.row.space_id !== target.row.space_id)
         throw badInput({ targetId: ['both ideas must be in the same space'] });
+      if (source.row.idea_status === 'IMPLEMENTED') {
+        throw conflict('An implemented idea is final: it cannot be merged', 'FINAL_STATUS');
+      }
       if (source.row.idea_status === 'MERGED' || target.row.idea_status === 'MERGED') {
         throw conflict('A merged idea cannot be merged again', 'ALREADY_MERGED');
       }

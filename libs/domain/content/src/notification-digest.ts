@@ -62,7 +62,8 @@ export class NotificationDigest implements OnApplicationBootstrap, OnApplication
     return this.db.transaction(async () => {
       // SKIP LOCKED: another API instance sending the same digest right now keeps these rows.
       const lines: DigestLine[] = await this.db.manager.query(
-        `SELECT n.id, n.kind, n.data, p.title, s.name AS space_name
+        `SELECT n.id, n.kind, n.data, s.name AS space_name,
+                CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.title ELSE '[removed]' END AS title
          FROM notifications n JOIN posts p ON p.id = n.post_id JOIN spaces s ON s.id = n.space_id
          WHERE n.recipient_id = $1 AND n.emailed_at IS NULL AND n.read_at IS NULL
          ORDER BY n.created_at

@@ -147,7 +147,7 @@ export class Notifications {
         actor_names: (string | null)[];
         latest_data: Record<string, unknown>;
       }[] = await this.db.manager.query(
-        `SELECT n.post_id, n.kind, min(n.space_id::text)::uuid AS space_id, min(p.title) AS title, count(*)::int AS count,
+        `SELECT n.post_id, n.kind, min(n.space_id::text)::uuid AS space_id, min(CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.title ELSE '[removed]' END) AS title, count(*)::int AS count,
                 count(*) FILTER (WHERE n.read_at IS NULL)::int AS unread, max(n.created_at) AS latest_at,
                 ${cursorTimestampSql('max(n.created_at)')} AS position, n.post_id || ':' || n.kind AS group_key,
                 (array_agg(u.display_name ORDER BY n.created_at DESC))[1:3] AS actor_names,

@@ -10,6 +10,7 @@ import {
   Length,
   Matches,
   MaxLength,
+  Max,
   Min,
 } from 'class-validator';
 import { ConnectionArgs } from '@ruche/graphql';
@@ -38,7 +39,7 @@ export const MENTIONS_DESCRIPTION = 'People (User ids, up to 20) to notify; only
 export class CreatePostInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) spaceId!: string;
   @Field(() => PostKindEnum, { defaultValue: 'DISCUSSION' }) @IsOptional() @IsIn(POST_KINDS) kind!: PostKind;
-  @Field() @IsString() @Length(1, 200) title!: string;
+  @Field() @IsString() @Length(1, 200) @Matches(/\S/, { message: 'must not be blank' }) title!: string;
   @Field({ description: 'Markdown. Raw HTML is shown as text.' }) @IsString() @MaxLength(40_000) body!: string;
   @Field(() => [String], { nullable: true, description: 'Up to 10 tags: letters, digits, - and _.' })
   @IsOptional()
@@ -72,7 +73,12 @@ export class CreatePostInput {
 @InputType({ description: 'Only the fields given change; the previous version is kept as a revision.' })
 export class UpdatePostInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) postId!: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'must not be blank' })
+  title?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(40_000) body?: string;
   @Field(() => [String], { nullable: true })
   @IsOptional()
@@ -152,6 +158,7 @@ export class ChangeIdeaStatusInput {
   @IsOptional()
   @IsNumber()
   @Min(0)
+  @Max(999_999_999_999)
   estimatedValue?: number;
 }
 

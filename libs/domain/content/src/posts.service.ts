@@ -118,6 +118,11 @@ export class PostsService {
           mentions,
         ],
       );
+      await this.uploads.attach(
+        input.imageIds ?? [],
+        { id: row.id, spaceId: row.space_id, organizationId: row.organization_id },
+        viewerId,
+      );
       // Only people newly mentioned by this edit hear of it.
       const added = mentions.filter((m) => !row.mentions.includes(m));
       await this.mentions.notify(added, {

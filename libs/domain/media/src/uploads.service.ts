@@ -76,7 +76,8 @@ export class Uploads {
          WHERE u.id = $1
            AND ((u.post_id IS NULL AND u.owner_id = $2)
              OR (u.space_id IN ${readableSpaceIdsSql('$2')} AND EXISTS (
-                   SELECT 1 FROM posts p WHERE p.id = u.post_id AND p.space_id = u.space_id AND p.deleted_at IS NULL)))`,
+                   SELECT 1 FROM posts p WHERE p.id = u.post_id AND p.space_id = u.space_id AND p.deleted_at IS NULL
+                     AND (p.hidden_at IS NULL OR u.owner_id = $2))))`,
         [id, viewerId],
       ),
     );

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenStrategy } from './access-token.strategy';
+import { AccessTokenVerifier } from './access-token.verifier';
 
 /**
  * Authentication plumbing: the global deny-by-default guard and access tokens. `imports` must export a
@@ -16,8 +17,13 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [PassportModule, ...(options.imports ?? [])],
-      providers: [AccessTokenStrategy, AccessTokenIssuer, { provide: APP_GUARD, useClass: AccessTokenGuard }],
-      exports: [AccessTokenIssuer],
+      providers: [
+        AccessTokenStrategy,
+        AccessTokenIssuer,
+        AccessTokenVerifier,
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
+      ],
+      exports: [AccessTokenIssuer, AccessTokenVerifier],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './access-token.guard';
 export * from './access-token.issuer';
 export { ACCESS_TOKEN_ALGORITHM } from './access-token.strategy';
 export * from './auth.module';
+export * from './access-token.verifier';

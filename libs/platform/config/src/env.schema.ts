@@ -38,6 +38,7 @@ export const EnvSchema = z
     ARGON2_TIME_COST: positiveInt.default(2),
     ARGON2_PARALLELISM: positiveInt.default(1),
 
+    REALTIME_RELAY: bool.optional(),
     DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
     INVITATIONS_PER_DAY: positiveInt.default(50),

@@ -1,0 +1,137 @@
+import { io, type Socket } from 'socket.io-client';
+import { createTestApp, type TestApp } from './support/test-app';
+import type { Person } from './support/identity';
+import { createOrganization, createSpace, customerOf, employeeOf, type Organization } from './support/spaces';
+
+const CREATE_POST = `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`;
+
+interface Received {
+  type: string;
+  stream: string;
+  seq: number;
+  payload: Record<string, unknown>;
+}
+
+/** The realtime gateway in the API process, driven by a real socket.io client over HTTP. */
+describe('realtime gateway (/rt)', () => {
+  let t: TestApp;
+  let url: string;
+  let org: Organization;
+  let internal: string;
+  let hybrid: string;
+  let employee: Person;
+  let customer: Person;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}/rt`;
+    org = await createOrganization(t, 'Live Co');
+    internal = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Live internal' })).id;
+    hybrid = (await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Live hybrid' })).id;
+    employee = await employeeOf(t, org, 'Live Employee');
+    customer = await customerOf(t, org.owner, hybrid, 'Live Customer');
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await t.close();
+  });
+
+  const connect = (token?: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      socket.on('connect', () => resolve(socket));
+      socket.on('connect_error', (error) => reject(error));
+    });
+  const ask = (socket: Socket, event: string, body: unknown) =>
+    socket.timeout(5000).emitWithAck(event, body) as Promise<{
+      ok: boolean;
+      code?: string;
+      seq?: number;
+      replayed?: number;
+    }>;
+  const record = (socket: Socket) => {
+    const got: Received[] = [];
+    socket.onAny((type: string, message: Received) => {
+      if (message && typeof message.seq === 'number') got.push({ ...message, type });
+    });
+    return got;
+  };
+  const post = async (by: Person, spaceId: string, title: string) => {
+    const res = await t.gql(CREATE_POST, { input: { spaceId, title, body: 'live' } }, by.accessToken);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!.createPost.post.id as string;
+  };
+  const until = async (check: () => boolean, ms = 5000) => {
+    const start = Date.now();
+    while (!check()) {
+      if (Date.now() - start > ms) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('refuses a handshake without a valid access token', async () => {
+    await expect(connect()).rejects.toThrow('UNAUTHENTICATED');
+    await expect(connect('not-a-token')).rejects.toThrow('UNAUTHENTICATED');
+  });
+
+  it('lets a customer into their hybrid space only; an internal space answers like a missing one', async () => {
+    const socket = await connect(customer.accessToken);
+    const got = record(socket);
+    expect(await ask(socket, 'subscribe', { spaceId: internal })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await ask(socket, 'subscribe', { spaceId: hybrid })).toMatchObject({ ok: true });
+    expect(await ask(socket, 'subscribe', { spaceId: 'x' })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    await post(employee, internal, 'secret launch');
+    const visible = await post(employee, hybrid, 'public beta');
+    await until(() => got.some((e) => e.payload.postId === visible));
+    expect(got.filter((e) => e.type === 'post:created').map((e) => e.payload.postId)).toEqual([visible]);
+  });
+
+  it('delivers every event of a burst once, in seq order, and replays what a reconnecting client missed', async () => {
+    const socket = await connect(employee.accessToken);
+    const got = record(socket);
+    const ack = await ask(socket, 'subscribe', { spaceId: internal });
+    expect(ack.ok).toBe(true);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await post(org.owner, internal, `burst ${i}`));
+    await until(() => got.filter((e) => e.type === 'post:created').length >= 40);
+    const created = got.filter((e) => e.type === 'post:created');
+    expect(created.map((e) => e.payload.postId)).toEqual(ids);
+    const seqs = created.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+
+    const last = seqs.at(-1)!;
+    socket.disconnect();
+    const missed = [await post(org.owner, internal, 'while away 1'), await post(org.owner, internal, 'while away 2')];
+    const again = await connect(employee.accessToken);
+    const replay = record(again);
+    const resumed = await ask(again, 'subscribe', { spaceId: internal, since: last });
+    expect(resumed).toMatchObject({ ok: true, replayed: 2 });
+    await until(() => replay.length >= 2);
+    expect(replay.map((e) => [e.payload.postId, e.seq])).toEqual([
+      [missed[0], last + 1],
+      [missed[1], last + 2],
+    ]);
+  });
+
+  it('takes a customer out of the space within 2 s of withdrawing consent', async () => {
+    const leaving = await customerOf(t, org.owner, hybrid, 'Leaving Customer');
+    const socket = await connect(leaving.accessToken);
+    const got = record(socket);
+    expect((await ask(socket, 'subscribe', { spaceId: hybrid })).ok).toBe(true);
+    await t.gql(
+      `mutation($id: ID!) { withdrawConsent(spaceId: $id) { consentRecord { id } } }`,
+      { id: hybrid },
+      leaving.accessToken,
+    );
+    const start = Date.now();
+    await until(() => got.some((e) => e.type === 'membership:revoked'), 2000);
+    expect(Date.now() - start).toBeLessThan(2000);
+    const after = await post(employee, hybrid, 'after withdrawal');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got.some((e) => e.payload.postId === after)).toBe(false);
+  });
+});
