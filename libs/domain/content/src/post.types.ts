@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType, Node } from '@ruche/graphql';
+import { ConnectionType } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { toGlobalId } from '@ruche/kernel';
 import {
@@ -122,7 +122,7 @@ export class IdeaDetails {
   @Field(() => Date, { nullable: true }) statusChangedAt!: Date | null;
 }
 
-@ObjectType({ implements: () => [Node] })
+@ObjectType({ description: 'Fetch one again with post(id); node(id) resolves spaces, people, organizations and customer accounts.' })
 export class Post {
   @Field(() => ID) id!: string;
   @Field(() => ID) spaceId!: string;
