@@ -24,7 +24,8 @@ export const entities = [...identityEntities];
 /** Composition root: wires platform and domain modules; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig & { database: { appUrl: string } }): DynamicModule {
+  /** `api: false` composes a realtime gateway process: the same domains, no GraphQL endpoint. */
+  static register(config: AppConfig & { database: { appUrl: string } }, parts = { api: true }): DynamicModule {
     const database = DatabaseModule.forRoot(
       dataSourceOptions(
         {
@@ -35,7 +36,6 @@ export class AppModule {
         { entities, migrations },
       ),
     );
-    const graphqlLogger = new Logger('GraphQL');
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
@@ -61,23 +61,7 @@ export class AppModule {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'auth', ttl: 60_000, limit: config.signInProtection.throttlePerMinute }],
         }),
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          introspection: config.graphql.introspection,
-          graphiql: !config.production,
-          csrfPrevention: true,
-          allowBatchedHttpRequests: false,
-          includeStacktraceInErrorResponses: false,
-          autoTransformHttpErrors: false,
-          context: createGraphQLContext,
-          formatError: createErrorFormatter({
-            requestId: () => ClsServiceManager.getClsService()?.getId(),
-            logUnexpected: (error, requestId) => graphqlLogger.error({ err: error, requestId }, 'unexpected error'),
-          }),
-        }),
+        ...(parts.api ? [graphqlModule(config)] : []),
         AuthModule.register({ imports: [IdentityModule] }),
         IdentityModule,
         SpacesModule,
@@ -88,4 +72,25 @@ export class AppModule {
       ],
     };
   }
+}
+
+function graphqlModule(config: AppConfig): DynamicModule {
+  const graphqlLogger = new Logger('GraphQL');
+  return GraphQLModule.forRoot<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: config.graphql.introspection,
+    graphiql: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    autoTransformHttpErrors: false,
+    context: createGraphQLContext,
+    formatError: createErrorFormatter({
+      requestId: () => ClsServiceManager.getClsService()?.getId(),
+      logUnexpected: (error, requestId) => graphqlLogger.error({ err: error, requestId }, 'unexpected error'),
+    }),
+  });
 }

@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { cloneTestDatabase, freePort } from '@ruche/testing';
+import { TEST_JWT_SECRET } from './support/test-app';
+
+const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+
+/** Redis on 127.0.0.1:6379 when it answers (CI has one); otherwise the PostgreSQL adapter carries fan-out. */
+function redisAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+function start(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const { DATABASE_URL: _ignored, ...parentEnv } = process.env;
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...parentEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready:\n${out.slice(-2000)}`)), 60_000);
+    const check = setInterval(() => {
+      if (out.includes(ready)) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve(child);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out.slice(-2000)}`));
+    });
+  });
+}
+
+/**
+ * The API and two gateway processes on one database: a client on each gateway gets every event; when one
+ * gateway is killed mid-stream, its client reconnects to the other with `since` and misses nothing.
+ */
+describe('realtime across processes', () => {
+  const children: ChildProcess[] = [];
+  const sockets: Socket[] = [];
+  const drops: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const drop of drops) await drop();
+  });
+
+  it.each(['PostgreSQL', 'Redis streams'])(
+    'fans out through the %s adapter and survives a gateway dying mid-stream',
+    async (adapter) => {
+      const redis = adapter === 'Redis streams';
+      if (redis && !(await redisAnswers())) {
+        console.warn('Redis is not reachable on 127.0.0.1:6379: only the PostgreSQL adapter was tested');
+        return;
+      }
+      const db = await cloneTestDatabase();
+      drops.push(db.drop);
+      const [apiPort, gw1Port, gw2Port] = [await freePort(), await freePort(), await freePort()];
+      const env = (port: number) => ({
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        DATABASE_APP_URL: db.appUrl,
+        DB_MIGRATE_ON_START: 'false',
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'ruche-nodes-')),
+        LOG_LEVEL: 'info',
+        ARGON2_MEMORY_KIB: '1024',
+        ARGON2_TIME_COST: '1',
+        DIGEST_INTERVAL_MINUTES: '0',
+        ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}),
+      });
+      children.push(await start([], env(apiPort), 'Ruche is ready'));
+      const gw1 = await start(['--gateway'], env(gw1Port), 'gateway is ready');
+      children.push(gw1);
+      children.push(await start(['--gateway'], env(gw2Port), 'gateway is ready'));
+
+      const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
+        const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await res.json()) as { data?: any; errors?: unknown[] };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return body.data;
+      };
+      const { signUp } = await gql(`mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`, {
+        input: { email: 'nodes@example.test', password: 'a long enough password', displayName: 'Nodes' },
+      });
+      const token: string = signUp.accessToken;
+      const org = await gql(
+        `mutation { createOrganization(input: { name: "Nodes" }) { organization { id } } }`,
+        {},
+        token,
+      );
+      const space = await gql(
+        `mutation($org: ID!) { createSpace(input: { organizationId: $org, name: "Live", kind: INTERNAL, visibility: OPEN }) { space { id } } }`,
+        { org: org.createOrganization.organization.id },
+        token,
+      );
+      const spaceId: string = space.createSpace.space.id;
+
+      const seen = new Map<string, Map<number, string>>();
+      const connect = async (port: number, name: string, since?: number) => {
+        const socket = io(`http://127.0.0.1:${port}/rt`, {
+          auth: { token },
+          transports: ['websocket'],
+          reconnection: false,
+        });
+        sockets.push(socket);
+        const got = seen.get(name) ?? new Map<number, string>();
+        seen.set(name, got);
+        socket.on('post:created', (e: { seq: number; payload: { postId: string } }) =>
+          got.set(e.seq, e.payload.postId),
+        );
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const ack = await socket
+          .timeout(5000)
+          .emitWithAck('subscribe', { spaceId, ...(since !== undefined ? { since } : {}) });
+        expect(ack.ok).toBe(true);
+        return socket;
+      };
+      await connect(gw1Port, 'first');
+      await connect(gw2Port, 'second');
+
+      const posted: string[] = [];
+      const post = async (i: number) => {
+        const res = await gql(
+          `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`,
+          { input: { spaceId, title: `event ${i}`, body: 'x' } },
+          token,
+        );
+        posted.push(res.createPost.post.id);
+      };
+      for (let i = 0; i < 20; i++) await post(i);
+      const until = async (check: () => boolean) => {
+        const startedAt = Date.now();
+        while (!check()) {
+          if (Date.now() - startedAt > 10_000) throw new Error('timed out');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      await until(() => seen.get('first')!.size >= 20 && seen.get('second')!.size >= 20);
+
+      // Kill the first gateway mid-stream; its client comes back on the second one with `since`.
+      gw1.kill('SIGKILL');
+      const last = Math.max(...seen.get('first')!.keys());
+      for (let i = 20; i < 40; i++) await post(i);
+      await connect(gw2Port, 'first', last);
+      await until(() => seen.get('first')!.size >= 40 && seen.get('second')!.size >= 40);
+
+      for (const name of ['first', 'second']) {
+        const got = seen.get(name)!;
+        const seqs = [...got.keys()].sort((a, b) => a - b);
+        expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => seqs[0]! + i)); // no gap
+        expect(seqs.map((s) => got.get(s))).toEqual(posted); // every post, in order
+      }
+    },
+    120_000,
+  );
+});
