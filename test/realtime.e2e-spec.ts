@@ -117,6 +117,35 @@ describe('realtime gateway (/rt)', () => {
     ]);
   });
 
+  it('1,000 rapid writes in one space: every client receives every event once, in seq order', async () => {
+    const clients = await Promise.all([
+      connect(employee.accessToken),
+      connect(org.owner.accessToken),
+      connect(employee.accessToken),
+    ]);
+    const logs = clients.map(record);
+    for (const c of clients) expect((await ask(c, 'subscribe', { spaceId: internal })).ok).toBe(true);
+    const [space] = (await t.sql.query('SELECT id, organization_id FROM spaces WHERE name = $1', ['Live internal']))
+      .rows;
+    const author = (await t.sql.query('SELECT id FROM users WHERE display_name = $1', ['Live Employee'])).rows[0].id;
+    // Separate transactions, ten at a time, straight into the database: the triggers write the outbox.
+    const insert = (i: number) =>
+      t.sql.query(
+        `INSERT INTO posts (organization_id, space_id, author_id, author_is_customer, kind, title, body, body_html, hot_rank, created_at, updated_at)
+         VALUES ($1, $2, $3, false, 'DISCUSSION', $4, 'x', '<p>x</p>', 0, now(), now())`,
+        [space.organization_id, space.id, author, `rapid ${i}`],
+      );
+    for (let i = 0; i < 1000; i += 10) await Promise.all(Array.from({ length: 10 }, (_, k) => insert(i + k)));
+    await until(() => logs.every((log) => log.filter((e) => e.type === 'post:created').length >= 1000), 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const log of logs) {
+      const seqs = log.filter((e) => e.type === 'post:created').map((e) => e.seq);
+      expect(seqs).toHaveLength(1000);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs.at(-1)! - seqs[0]!).toBe(999); // no gap, no duplicate
+    }
+  }, 60_000);
+
   it('takes a customer out of the space within 2 s of withdrawing consent', async () => {
     const leaving = await customerOf(t, org.owner, hybrid, 'Leaving Customer');
     const socket = await connect(leaving.accessToken);
