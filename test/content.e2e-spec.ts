@@ -148,6 +148,14 @@ describe('posts, comments and reactions', () => {
     expect(codeOf(await t.gql(UPDATE, { input: { postId: p.id, title: 'hijack' } }, employee.accessToken))).toBe(
       'FORBIDDEN',
     );
+    // Deleting the post takes its history with it.
+    await t.gql(
+      `mutation($id: ID!) { deletePost(postId: $id) { post { deleted } } }`,
+      { id: p.id },
+      customer.accessToken,
+    );
+    const gone = await t.gql(POST, { id: p.id }, employee.accessToken);
+    expect(gone.data!.post.revisions.edges).toEqual([]);
   });
 
   it('pages every order without gaps or duplicates, pinned posts first in a space', async () => {

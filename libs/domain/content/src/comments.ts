@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Db } from '@ruche/database';
 import {
   ConnectionType,
@@ -21,7 +21,7 @@ import { renderMarkdown } from './markdown';
 import { Mentions } from './mentions';
 import { NewcomerLimits } from './newcomers';
 import { Notifications } from './notifications';
-import { MENTIONS_DESCRIPTION } from './post.inputs';
+import { MENTIONS_DESCRIPTION, OptionalIds } from './post.inputs';
 import { Post } from './post.types';
 import { PostsService } from './posts.service';
 
@@ -59,13 +59,7 @@ export class AddCommentInput {
   @MaxLength(200)
   parentId?: string;
   @Field() @IsString() @Length(1, 20_000) body!: string;
-  @Field(() => [ID], { nullable: true, description: MENTIONS_DESCRIPTION })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  mentions?: string[];
+  @OptionalIds(20, MENTIONS_DESCRIPTION) mentions?: string[];
 }
 
 @InputType()

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ArgsType, Field, Float, ID, InputType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
@@ -35,34 +36,37 @@ const ID_MAX = 200;
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u;
 export const MENTIONS_DESCRIPTION = 'People (User ids, up to 20) to notify; only people who can read the space.';
 
+/** The optional list fields posts share, validated the same way wherever they appear. */
+const OptionalTags = (description?: string) =>
+  applyDecorators(
+    Field(() => [String], { nullable: true, description }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(10),
+    IsString({ each: true }),
+    Length(1, 40, { each: true }),
+    Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' }),
+  );
+export const OptionalIds = (max: number, description: string) =>
+  applyDecorators(
+    Field(() => [ID], { nullable: true, description }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(max),
+    IsString({ each: true }),
+    MaxLength(ID_MAX, { each: true }),
+  );
+const IMAGES_DESCRIPTION = 'Images uploaded with POST /uploads (up to 10).';
+
 @InputType()
 export class CreatePostInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) spaceId!: string;
   @Field(() => PostKindEnum, { defaultValue: 'DISCUSSION' }) @IsOptional() @IsIn(POST_KINDS) kind!: PostKind;
   @Field() @IsString() @Length(1, 200) @Matches(/\S/, { message: 'must not be blank' }) title!: string;
   @Field({ description: 'Markdown. Raw HTML is shown as text.' }) @IsString() @MaxLength(40_000) body!: string;
-  @Field(() => [String], { nullable: true, description: 'Up to 10 tags: letters, digits, - and _.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @Length(1, 40, { each: true })
-  @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
-  tags?: string[];
-  @Field(() => [ID], { nullable: true, description: 'Images uploaded with POST /uploads (up to 10).' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(ID_MAX, { each: true })
-  imageIds?: string[];
-  @Field(() => [ID], { nullable: true, description: MENTIONS_DESCRIPTION })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(ID_MAX, { each: true })
-  mentions?: string[];
+  @OptionalTags('Up to 10 tags: letters, digits, - and _.') tags?: string[];
+  @OptionalIds(10, IMAGES_DESCRIPTION) imageIds?: string[];
+  @OptionalIds(20, MENTIONS_DESCRIPTION) mentions?: string[];
   @Field(() => ID, { nullable: true, description: 'Ideas: the campaign they answer.' })
   @IsOptional()
   @IsString()
@@ -80,31 +84,9 @@ export class UpdatePostInput {
   @Matches(/\S/, { message: 'must not be blank' })
   title?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(40_000) body?: string;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @Length(1, 40, { each: true })
-  @Matches(TAG, { each: true, message: 'tags hold letters, digits, - and _ only' })
-  tags?: string[];
-  @Field(() => [ID], { nullable: true, description: 'Images uploaded with POST /uploads (up to 10).' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(ID_MAX, { each: true })
-  imageIds?: string[];
-  @Field(() => [ID], {
-    nullable: true,
-    description: `${MENTIONS_DESCRIPTION} Replaces the list; only new ones are notified.`,
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(ID_MAX, { each: true })
-  mentions?: string[];
+  @OptionalTags() tags?: string[];
+  @OptionalIds(10, IMAGES_DESCRIPTION) imageIds?: string[];
+  @OptionalIds(20, `${MENTIONS_DESCRIPTION} Replaces the list; only new ones are notified.`) mentions?: string[];
 }
 
 @InputType()

@@ -1,6 +1,6 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
-import { ConnectionArgs, type Connection, type GraphQLContext } from '@ruche/graphql';
+import { ConnectionArgs, toConnection, type Connection, type GraphQLContext } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
 import { Uploads } from '@ruche/media';
 import {
@@ -86,11 +86,15 @@ export class PostsResolver {
   }
 
   @ResolveField(() => PostRevisionConnection, { description: 'Earlier versions, oldest first ("edited" history).' })
-  revisions(
-    @CurrentViewer() viewer: Viewer,
-    @Parent() post: Post,
-    @Args() args: ConnectionArgs,
-  ): Promise<Connection<PostRevision>> {
+  async revisions(@Parent() post: Post, @Args() args: ConnectionArgs): Promise<Connection<PostRevision>> {
+    // A deleted post keeps no readable history: its earlier versions go with it.
+    if (post.deleted)
+      return toConnection(
+        [],
+        args,
+        () => [],
+        (r: PostRevision) => r,
+      );
     return this.posts.revisions(post.postId, args);
   }
 }

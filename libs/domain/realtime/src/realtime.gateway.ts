@@ -12,7 +12,7 @@ import { ClsService } from 'nestjs-cls';
 import type { Server, Socket } from 'socket.io';
 import { AccessTokenVerifier } from '@ruche/auth';
 import { Db } from '@ruche/database';
-import { DomainError, parseGlobalId } from '@ruche/kernel';
+import { DomainError, parseGlobalId, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from '@ruche/spaces';
 import { OutboxRelay, toRealtimeEvent, type OutboxEvent } from './outbox-relay';
 
@@ -74,16 +74,26 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: Socket): Promise<void> {
     const state = socket.data.ruche as SocketState | undefined;
     if (!state) return void socket.disconnect(true);
+    // 'disconnecting', not 'disconnect': socket.io has already emptied `socket.rooms` by then.
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        if (room.startsWith('space:')) {
+          socket
+            .to(room)
+            .emit('presence', {
+              spaceId: toGlobalId('Space', room.slice(6)),
+              userId: toGlobalId('User', state.userId),
+              state: 'offline',
+            });
+        }
+      }
+    });
     await socket.join(`user:${state.userId}`);
   }
 
   handleDisconnect(socket: Socket): void {
     const state = socket.data.ruche as SocketState | undefined;
     if (state?.expiry) clearTimeout(state.expiry);
-    for (const room of socket.rooms) {
-      if (room.startsWith('space:'))
-        socket.to(room).emit('presence', { spaceId: room.slice(6), userId: state?.userId, state: 'offline' });
-    }
   }
 
   /**
@@ -107,7 +117,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (denied) return denied;
     const room = `space:${parsed.id}`;
     await socket.join(room);
-    socket.to(room).emit('presence', { spaceId: input!.spaceId, userId: state.userId, state: 'online' });
+    socket
+      .to(room)
+      .emit('presence', { spaceId: input!.spaceId, userId: toGlobalId('User', state.userId), state: 'online' });
     const replayed = since === null ? 0 : await this.replay(socket, room, since);
     const [{ seq }] = await this.db.manager.query('SELECT ruche_outbox_last_seq($1) AS seq', [room]);
     return { ok: true, stream: room, seq: Number(seq), replayed };
@@ -148,7 +160,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const room = `space:${parsed.id}`;
     if (!socket.rooms.has(room)) return fail('NOT_FOUND', 'Space not found');
     const state = socket.data.ruche as SocketState;
-    socket.to(room).emit('typing', { spaceId: input!.spaceId, postId: input?.postId ?? null, userId: state.userId });
+    socket
+      .to(room)
+      .emit('typing', {
+        spaceId: input!.spaceId,
+        postId: input?.postId ?? null,
+        userId: toGlobalId('User', state.userId),
+      });
     return { ok: true };
   }
 
