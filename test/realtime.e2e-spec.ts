@@ -117,6 +117,40 @@ describe('realtime gateway (/rt)', () => {
     ]);
   });
 
+  it('announces who comes and goes in a space, coalesced into at most one presence event per second', async () => {
+    for (const s of sockets) s.disconnect(); // earlier tests' tabs would keep people online
+    const observer = await connect(employee.accessToken);
+    const presence: { spaceId: string; online: string[]; offline: string[] }[] = [];
+    observer.on('presence', (e) => presence.push(e));
+    expect((await ask(observer, 'subscribe', { spaceId: hybrid })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1200)); // the observer's own arrival is announced and done with
+    presence.length = 0;
+
+    const arrivals = await Promise.all([org.owner, customer].map((p) => connect(p.accessToken)));
+    for (const socket of arrivals) expect((await ask(socket, 'subscribe', { spaceId: hybrid })).ok).toBe(true);
+    await until(() => presence.flatMap((e) => e.online).length >= 2, 3000);
+    expect(presence).toHaveLength(1); // two arrivals, one event
+    expect(presence[0]).toEqual({
+      spaceId: hybrid,
+      online: expect.arrayContaining([org.owner.id, customer.id]),
+      offline: [],
+    });
+
+    arrivals[1]!.disconnect();
+    await until(() => presence.some((e) => e.offline.includes(customer.id)), 3000);
+    expect(presence.at(-1)).toEqual({ spaceId: hybrid, online: [], offline: [customer.id] });
+
+    // The owner opens a second tab and closes the first: still online.
+    const secondTab = await connect(org.owner.accessToken);
+    expect((await ask(secondTab, 'subscribe', { spaceId: hybrid })).ok).toBe(true);
+    arrivals[0]!.disconnect();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(presence.some((e) => e.offline.includes(org.owner.id))).toBe(false);
+    secondTab.disconnect();
+    await until(() => presence.some((e) => e.offline.includes(org.owner.id)), 3000);
+    observer.disconnect();
+  });
+
   it('1,000 rapid writes in one space: every client receives every event once, in seq order', async () => {
     const clients = await Promise.all([
       connect(employee.accessToken),

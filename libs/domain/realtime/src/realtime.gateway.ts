@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -15,6 +15,7 @@ import { Db } from '@ruche/database';
 import { DomainError, parseGlobalId, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from '@ruche/spaces';
 import { OutboxRelay, toRealtimeEvent, type OutboxEvent } from './outbox-relay';
+import { SpacePresence } from './space-presence';
 
 /** What every client message is answered with (the socket.io acknowledgement). */
 export interface Ack {
@@ -44,8 +45,16 @@ const fail = (code: string, message: string): Ack => ({ ok: false, code, message
  * names never come from clients. Protocol: docs/realtime.md.
  */
 @WebSocketGateway({ namespace: '/rt' })
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('RealtimeGateway');
+  private server: Server | undefined;
+  private readonly presence = new SpacePresence((room, changes) =>
+    this.server?.to(room).emit('presence', {
+      spaceId: toGlobalId('Space', room.slice('space:'.length)),
+      online: changes.online.map((id) => toGlobalId('User', id)),
+      offline: changes.offline.map((id) => toGlobalId('User', id)),
+    }),
+  );
 
   constructor(
     private readonly verifier: AccessTokenVerifier,
@@ -56,6 +65,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   ) {}
 
   afterInit(server: Server): void {
+    this.server = server;
     server.use((socket, next) => {
       this.verifier.verify(socket.handshake.auth?.token).then(
         (verified) => {
@@ -71,20 +81,21 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.relay.attach(server);
   }
 
+  onModuleDestroy(): void {
+    this.presence.stop();
+  }
+
   async handleConnection(socket: Socket): Promise<void> {
     const state = socket.data.ruche as SocketState | undefined;
     if (!state) return void socket.disconnect(true);
     // 'disconnecting', not 'disconnect': socket.io has already emptied `socket.rooms` by then.
     socket.on('disconnecting', () => {
+      // Still online if another of this person's sockets on this process is in the room (another tab).
+      const rooms = socket.nsp.adapter.rooms;
+      const others = [...(rooms.get(`user:${state.userId}`) ?? [])].filter((id) => id !== socket.id);
       for (const room of socket.rooms) {
-        if (room.startsWith('space:')) {
-          socket
-            .to(room)
-            .emit('presence', {
-              spaceId: toGlobalId('Space', room.slice(6)),
-              userId: toGlobalId('User', state.userId),
-              state: 'offline',
-            });
+        if (room.startsWith('space:') && !others.some((id) => rooms.get(room)?.has(id))) {
+          this.presence.change(room, state.userId, 'offline');
         }
       }
     });
@@ -117,9 +128,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (denied) return denied;
     const room = `space:${parsed.id}`;
     await socket.join(room);
-    socket
-      .to(room)
-      .emit('presence', { spaceId: input!.spaceId, userId: toGlobalId('User', state.userId), state: 'online' });
+    this.presence.change(room, state.userId, 'online');
     const replayed = since === null ? 0 : await this.replay(socket, room, since);
     const [{ seq }] = await this.db.manager.query('SELECT ruche_outbox_last_seq($1) AS seq', [room]);
     return { ok: true, stream: room, seq: Number(seq), replayed };
@@ -160,13 +169,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const room = `space:${parsed.id}`;
     if (!socket.rooms.has(room)) return fail('NOT_FOUND', 'Space not found');
     const state = socket.data.ruche as SocketState;
-    socket
-      .to(room)
-      .emit('typing', {
-        spaceId: input!.spaceId,
-        postId: input?.postId ?? null,
-        userId: toGlobalId('User', state.userId),
-      });
+    socket.to(room).emit('typing', {
+      spaceId: input!.spaceId,
+      postId: input?.postId ?? null,
+      userId: toGlobalId('User', state.userId),
+    });
     return { ok: true };
   }
 
