@@ -1,10 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Pool, type PoolClient } from 'pg';
 import { createClient } from 'redis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 
 /**
  * A pool that, once closing, hands back any client it is still connecting (the adapter's LISTEN client may be
@@ -12,15 +14,47 @@ import type { Server, ServerOptions } from 'socket.io';
  */
 class ClosingPool extends Pool {
   private closing = false;
+  private queries: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One query at a time, in call order. The adapter delivers a broadcast even to this process's own sockets only
+   * once its NOTIFY query has returned: with two connections free (while the LISTEN client reconnects, after
+   * PostgreSQL restarted), a batch of events would reach clients out of seq order.
+   */
+  override query(...args: unknown[]): never {
+    const run = this.queries.then(() => (super.query as (...a: unknown[]) => unknown)(...args));
+    this.queries = run.catch(() => undefined);
+    return run as never; // the adapter only calls the promise form
+  }
 
   // pg's own `query` calls `connect(callback)`: only the promise form (the adapter's LISTEN client) is guarded.
   override connect(...args: unknown[]): Promise<PoolClient> {
     if (args.length) return (super.connect as (...a: unknown[]) => Promise<PoolClient>)(...args);
     return super.connect().then((client) => {
-      if (!this.closing) return client;
+      if (!this.closing) return ClosingPool.hold(client);
       client.release();
       throw new Error('the realtime pool is closing');
     });
+  }
+
+  /**
+   * The adapter keeps its LISTEN client checked out, where pg-pool no longer listens for its errors, and does not
+   * release it when PostgreSQL drops it (a restart, a failover): its 'error' would end the process, and its slot
+   * would stay taken, so that after a restart every broadcast waited forever for a client, before even reaching
+   * this process's own sockets. Errors are ignored (the adapter connects again on 'end'); an ended client is
+   * released.
+   */
+  private static hold(client: PoolClient): PoolClient {
+    const release = client.release; // this checkout's: throws if the adapter released it already
+    client.on('error', () => undefined);
+    client.once('end', () => {
+      try {
+        release(new Error('the connection ended'));
+      } catch {
+        // released already
+      }
+    });
+    return client;
   }
 
   async close(): Promise<void> {
@@ -44,6 +78,7 @@ export interface RealtimeTransport {
  * Redis streams when REDIS_URL is set (survives Redis blips), PostgreSQL otherwise (no extra service).
  */
 export class RealtimeIoAdapter extends IoAdapter {
+  private readonly log = new Logger('RealtimeIoAdapter');
   private readonly closers: (() => Promise<unknown>)[] = [];
   private readonly adapters: { close(): Promise<void> | void }[] = [];
 
@@ -72,6 +107,38 @@ export class RealtimeIoAdapter extends IoAdapter {
     }
     server.adapter(TrackedAdapter as unknown as Parameters<Server['adapter']>[0]);
     return server;
+  }
+
+  /**
+   * One plain listener per message type, where Nest's adapter keeps an rxjs pipeline per message type per
+   * socket for the socket's whole life: same behaviour for our handlers (each answers through the ack), a third
+   * of the memory per connected socket (BENCHMARKS.md).
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args);
+        let result: Observable<unknown>;
+        try {
+          result = transform(callback(data, ack));
+        } catch (error) {
+          return this.log.error(error);
+        }
+        result.subscribe({
+          next: (response) => {
+            if (response === undefined || response === null) return;
+            const reply = response as { event?: string; data?: unknown };
+            if (reply.event) socket.emit(reply.event, reply.data);
+            else if (!isAckHandledManually && typeof ack === 'function') ack(response);
+          },
+          error: (error: unknown) => this.log.error(error),
+        });
+      });
+    }
   }
 
   /**
