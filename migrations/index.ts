@@ -5,6 +5,7 @@ import { CreateUploads1764300000000 } from './1764300000000-CreateUploads';
 import { CreateNotifications1764400000000 } from './1764400000000-CreateNotifications';
 import { CreateModeration1764500000000 } from './1764500000000-CreateModeration';
 import { CreateOutbox1764600000000 } from './1764600000000-CreateOutbox';
+import { ReplayCommittedEvents1764650000000 } from './1764650000000-ReplayCommittedEvents';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateNotifications1764400000000,
   CreateModeration1764500000000,
   CreateOutbox1764600000000,
+  ReplayCommittedEvents1764650000000,
 ];

@@ -143,11 +143,12 @@ describe('realtime across processes', () => {
           .timeout(5000)
           .emitWithAck('subscribe', { spaceId, ...(since !== undefined ? { since } : {}) });
         expect(ack.ok).toBe(true);
-        return socket;
+        return { socket, replayed: ack.replayed as number };
       };
-      await connect(gw1Port, 'first');
+      const { socket: first } = await connect(gw1Port, 'first');
       await connect(gw2Port, 'second');
 
+      const TOTAL = 40;
       const posted: string[] = [];
       const post = async (i: number) => {
         const res = await gql(
@@ -157,7 +158,6 @@ describe('realtime across processes', () => {
         );
         posted.push(res.createPost.post.id);
       };
-      for (let i = 0; i < 20; i++) await post(i);
       const until = async (check: () => boolean) => {
         const startedAt = Date.now();
         while (!check()) {
@@ -165,19 +165,39 @@ describe('realtime across processes', () => {
           await new Promise((r) => setTimeout(r, 25));
         }
       };
-      await until(() => seen.get('first')!.size >= 20 && seen.get('second')!.size >= 20);
+      // One writer, posting one after the other (so `posted` is in commit order), paced so the burst is still
+      // running when the gateway dies.
+      const burst = (async () => {
+        for (let i = 0; i < TOTAL; i++) {
+          await post(i);
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      })();
+      burst.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
 
-      // Kill the first gateway mid-stream; its client comes back on the second one with `since`.
+      // Kill the first gateway mid-burst, once its client has seen some events but not all. Its client comes
+      // back on the second gateway a moment later (a few posts later) with `since` = the last seq it saw, while
+      // posts keep coming: what it missed is replayed, the rest arrives live.
+      await until(() => seen.get('first')!.size >= 10);
+      const dropped = new Promise((resolve) => first.once('disconnect', resolve));
       gw1.kill('SIGKILL');
+      await dropped;
+      const seenAtKill = seen.get('first')!.size;
+      const postedAtKill = posted.length;
       const last = Math.max(...seen.get('first')!.keys());
-      for (let i = 20; i < 40; i++) await post(i);
-      await connect(gw2Port, 'first', last);
-      await until(() => seen.get('first')!.size >= 40 && seen.get('second')!.size >= 40);
+      await until(() => posted.length >= postedAtKill + 3);
+      const { replayed } = await connect(gw2Port, 'first', last);
+      const postedAtReconnect = posted.length;
+      await burst;
+      expect(seenAtKill).toBeLessThan(TOTAL);
+      expect(replayed).toBeGreaterThan(0);
+      expect(postedAtReconnect).toBeLessThan(TOTAL); // and the burst went on after the client came back
+      await until(() => seen.get('first')!.size >= TOTAL && seen.get('second')!.size >= TOTAL);
 
       for (const name of ['first', 'second']) {
         const got = seen.get(name)!;
         const seqs = [...got.keys()].sort((a, b) => a - b);
-        expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => seqs[0]! + i)); // no gap
+        expect(seqs).toEqual(Array.from({ length: TOTAL }, (_, i) => seqs[0]! + i)); // no gap
         expect(seqs.map((s) => got.get(s))).toEqual(posted); // every post, in order
       }
     },
