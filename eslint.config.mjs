@@ -131,7 +131,7 @@ export default defineConfig(
           property: 'env',
           message:
             'Do not read process.env here: inject the typed AppConfig from @ruche/config. Only libs/platform/config, ' +
-            'apps/*/src/main.ts, apps/*/src/migrate.ts, test/, libs/testing/ and tools/ may read the environment.',
+            'apps/*/src/main.ts, apps/*/src/migrate.ts, test/, libs/testing/, tools/ and bench/ may read the environment.',
         },
       ],
       'no-restricted-imports': [
@@ -175,6 +175,7 @@ export default defineConfig(
       'test/**',
       'libs/testing/**',
       'tools/**',
+      'bench/**',
     ],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },
   },

@@ -6,6 +6,7 @@ import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-str
 import { Pool, type PoolClient } from 'pg';
 import { createClient } from 'redis';
 import type { Observable } from 'rxjs';
+import { Adapter, MessageType, type BroadcastOptions, type ClusterAdapter } from 'socket.io-adapter';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
 /**
@@ -17,9 +18,9 @@ class ClosingPool extends Pool {
   private queries: Promise<unknown> = Promise.resolve();
 
   /**
-   * One query at a time, in call order. The adapter delivers a broadcast even to this process's own sockets only
-   * once its NOTIFY query has returned: with two connections free (while the LISTEN client reconnects, after
-   * PostgreSQL restarted), a batch of events would reach clients out of seq order.
+   * One query at a time, in call order: the other nodes receive a room's broadcasts in the order their NOTIFYs
+   * commit, and with two connections free (while the LISTEN client reconnects, after PostgreSQL restarted) a
+   * batch of events would be published out of seq order.
    */
   override query(...args: unknown[]): never {
     const run = this.queries.then(() => (super.query as (...a: unknown[]) => unknown)(...args));
@@ -63,6 +64,30 @@ class ClosingPool extends Pool {
   }
 }
 
+/**
+ * socket.io's cluster adapters deliver a broadcast even to this process's own sockets only once it is published
+ * (a NOTIFY or XADD round trip). On a busy machine that wait is a trip through the OS scheduler to another
+ * process: at 5,000 sockets it tripled the time to the last client (BENCHMARKS.md). Here this process's sockets
+ * get it at once, then the other nodes are told; each node still receives a room's broadcasts in order.
+ */
+function localFirst(adapter: ClusterAdapter): void {
+  const cluster = adapter as unknown as {
+    broadcast(packet: unknown, opts: BroadcastOptions): Promise<void>;
+    publishAndReturnOffset(message: { type: MessageType; data: unknown }): Promise<unknown>;
+  };
+  const published = cluster.broadcast.bind(adapter);
+  cluster.broadcast = async (packet, opts) => {
+    if (opts.flags?.local) return published(packet, opts);
+    Adapter.prototype.broadcast.call(adapter, packet, opts);
+    await cluster
+      .publishAndReturnOffset({
+        type: MessageType.BROADCAST,
+        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } },
+      })
+      .catch(() => undefined); // as the adapter does: a failed publish only misses the other nodes
+  };
+}
+
 /** Client messages are small (ids and a few fields): anything bigger is refused by the transport. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
@@ -80,7 +105,7 @@ export interface RealtimeTransport {
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly log = new Logger('RealtimeIoAdapter');
   private readonly closers: (() => Promise<unknown>)[] = [];
-  private readonly adapters: { close(): Promise<void> | void }[] = [];
+  private readonly adapters: ClusterAdapter[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -95,24 +120,23 @@ export class RealtimeIoAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       cors: { origin: this.transport.corsOrigins, credentials: true },
     });
-    // Remember each namespace's adapter: Nest only hands `close` the namespace, and the adapters must let go
-    // of their connections before the pools can end.
-    const Base = this.fanOut() as unknown as new (nsp: unknown) => { close(): Promise<void> | void };
+    const createAdapter = this.fanOut() as unknown as (nsp: unknown) => ClusterAdapter;
     const adapters = this.adapters;
-    class TrackedAdapter extends Base {
-      constructor(nsp: unknown) {
-        super(nsp);
-        adapters.push(this);
-      }
-    }
-    server.adapter(TrackedAdapter as unknown as Parameters<Server['adapter']>[0]);
+    server.adapter(function adapter(nsp: unknown) {
+      const created = createAdapter(nsp);
+      localFirst(created);
+      // Remembered: Nest only hands `close` the namespace, and the adapters must let go of their connections
+      // before the pools can end.
+      adapters.push(created);
+      return created;
+    } as unknown as Parameters<Server['adapter']>[0]);
     return server;
   }
 
   /**
    * One plain listener per message type, where Nest's adapter keeps an rxjs pipeline per message type per
-   * socket for the socket's whole life: same behaviour for our handlers (each answers through the ack), a third
-   * of the memory per connected socket (BENCHMARKS.md).
+   * socket for the socket's whole life: same behaviour for our handlers (each answers through the ack), and the
+   * heap per connected socket drops from 36 KiB to 14 KiB (bare socket.io: 11 KiB; BENCHMARKS.md).
    */
   override bindMessageHandlers(
     socket: Socket,
