@@ -77,6 +77,23 @@ describe('realtime gateway (/rt)', () => {
     await expect(connect('not-a-token')).rejects.toThrow('UNAUTHENTICATED');
   });
 
+  it('refuses a browser page from an origin outside CORS_ORIGINS, on the WebSocket transport too', async () => {
+    const from = (origin: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = io(url, {
+          auth: { token: employee.accessToken },
+          transports: ['websocket'],
+          reconnection: false,
+          extraHeaders: { origin },
+        });
+        sockets.push(socket);
+        socket.on('connect', () => resolve(socket));
+        socket.on('connect_error', (error) => reject(error));
+      });
+    await expect(from('https://evil.example')).rejects.toThrow();
+    await expect(from(t.config.http.corsOrigins[0]!)).resolves.toBeDefined();
+  });
+
   it('lets a customer into their hybrid space only; an internal space answers like a missing one', async () => {
     const socket = await connect(customer.accessToken);
     const got = record(socket);

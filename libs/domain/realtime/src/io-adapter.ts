@@ -119,6 +119,12 @@ export class RealtimeIoAdapter extends IoAdapter {
       ...options,
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       cors: { origin: this.transport.corsOrigins, credentials: true },
+      // CORS only governs HTTP long-polling; a browser opens a WebSocket from any page, so the Origin it sends is
+      // checked here for every transport. Clients that are not browsers send none.
+      allowRequest: (request, callback) => {
+        const origin = request.headers.origin;
+        callback(null, origin === undefined || this.transport.corsOrigins.includes(origin));
+      },
     });
     const createAdapter = this.fanOut() as unknown as (nsp: unknown) => ClusterAdapter;
     const adapters = this.adapters;
