@@ -9,7 +9,7 @@ import { AuditModule, REQUEST_IP, REQUEST_USER_AGENT } from '@ruche/audit';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
-import { createErrorFormatter, createGraphQLContext, DomainErrorFilter } from '@ruche/graphql';
+import { createErrorFormatter, createGraphQLContext, DomainErrorFilter, queryLimits } from '@ruche/graphql';
 import { identityEntities, IdentityModule } from '@ruche/identity';
 import { MailModule } from '@ruche/mail';
 import { SpacesModule } from '@ruche/spaces';
@@ -76,6 +76,7 @@ export class AppModule {
 
 function graphqlModule(config: AppConfig): DynamicModule {
   const graphqlLogger = new Logger('GraphQL');
+  const limits = queryLimits({ production: config.production });
   return GraphQLModule.forRoot<ApolloDriverConfig>({
     driver: ApolloDriver,
     path: '/graphql',
@@ -87,6 +88,9 @@ function graphqlModule(config: AppConfig): DynamicModule {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    plugins: limits.plugins,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     context: createGraphQLContext,
     formatError: createErrorFormatter({
       requestId: () => ClsServiceManager.getClsService()?.getId(),

@@ -6,3 +6,4 @@ export * from './graphql-context';
 export * from './throttler.guard';
 export * from './domain-error.filter';
 export * from './node';
+export * from './query-limits';
