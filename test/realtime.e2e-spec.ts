@@ -157,6 +157,13 @@ describe('realtime gateway (/rt)', () => {
     await until(() => presence.some((e) => e.offline.includes(customer.id)), 3000);
     expect(presence.at(-1)).toEqual({ spaceId: hybrid, online: [], offline: [customer.id] });
 
+    // Unsubscribing leaves the space as surely as disconnecting.
+    const back = await connect(customer.accessToken);
+    expect((await ask(back, 'subscribe', { spaceId: hybrid })).ok).toBe(true);
+    await until(() => presence.at(-1)?.online.includes(customer.id) ?? false, 3000);
+    expect((await ask(back, 'unsubscribe', { spaceId: hybrid })).ok).toBe(true);
+    await until(() => presence.at(-1)?.offline.includes(customer.id) ?? false, 3000);
+
     // The owner opens a second tab and closes the first: still online.
     const secondTab = await connect(org.owner.accessToken);
     expect((await ask(secondTab, 'subscribe', { spaceId: hybrid })).ok).toBe(true);

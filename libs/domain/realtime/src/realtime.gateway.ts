@@ -9,7 +9,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { ClsService } from 'nestjs-cls';
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import { AccessTokenVerifier } from '@ruche/auth';
 import { Db } from '@ruche/database';
 import { DomainError, parseGlobalId, toGlobalId } from '@ruche/kernel';
@@ -79,6 +79,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       );
     });
     this.relay.attach(server);
+    // Every way out of a space's room (unsubscribe, revocation, disconnection) on this process, in one place.
+    const nsp = server as unknown as Namespace;
+    nsp.adapter.on('leave-room', (room: string, socketId: string) => {
+      if (!room.startsWith('space:')) return;
+      const userId = (nsp.sockets.get(socketId)?.data.ruche as SocketState | undefined)?.userId;
+      if (userId && !this.anotherTabIn(nsp, room, userId, socketId)) this.presence.change(room, userId, 'offline');
+    });
+  }
+
+  /** Whether another of this person's sockets on this process is still in the room (another tab). */
+  private anotherTabIn(nsp: Namespace, room: string, userId: string, leaving: string): boolean {
+    const members = nsp.adapter.rooms.get(room);
+    for (const id of nsp.adapter.rooms.get(`user:${userId}`) ?? []) if (id !== leaving && members?.has(id)) return true;
+    return false;
   }
 
   onModuleDestroy(): void {
@@ -88,17 +102,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: Socket): Promise<void> {
     const state = socket.data.ruche as SocketState | undefined;
     if (!state) return void socket.disconnect(true);
-    // 'disconnecting', not 'disconnect': socket.io has already emptied `socket.rooms` by then.
-    socket.on('disconnecting', () => {
-      // Still online if another of this person's sockets on this process is in the room (another tab).
-      const rooms = socket.nsp.adapter.rooms;
-      const others = [...(rooms.get(`user:${state.userId}`) ?? [])].filter((id) => id !== socket.id);
-      for (const room of socket.rooms) {
-        if (room.startsWith('space:') && !others.some((id) => rooms.get(room)?.has(id))) {
-          this.presence.change(room, state.userId, 'offline');
-        }
-      }
-    });
     await socket.join(`user:${state.userId}`);
   }
 
