@@ -1,56 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { cloneTestDatabase, freePort } from '@ruche/testing';
+import { cloneTestDatabase, freePort, redisAnswers } from '@ruche/testing';
+import { httpGql, liveSpace, startRuche } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-app';
-
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
-/** Redis on 127.0.0.1:6379 when it answers (CI has one); otherwise the PostgreSQL adapter carries fan-out. */
-function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-function start(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const { DATABASE_URL: _ignored, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...parentEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready:\n${out.slice(-2000)}`)), 60_000);
-    const check = setInterval(() => {
-      if (out.includes(ready)) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve(child);
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${out.slice(-2000)}`));
-    });
-  });
-}
 
 /**
  * The API and two gateway processes on one database: a client on each gateway gets every event; when one
@@ -91,36 +46,13 @@ describe('realtime across processes', () => {
         DIGEST_INTERVAL_MINUTES: '0',
         ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}),
       });
-      children.push(await start([], env(apiPort), 'Ruche is ready'));
-      const gw1 = await start(['--gateway'], env(gw1Port), 'gateway is ready');
+      children.push((await startRuche([], env(apiPort), 'Ruche is ready')).child);
+      const gw1 = (await startRuche(['--gateway'], env(gw1Port), 'gateway is ready')).child;
       children.push(gw1);
-      children.push(await start(['--gateway'], env(gw2Port), 'gateway is ready'));
+      children.push((await startRuche(['--gateway'], env(gw2Port), 'gateway is ready')).child);
 
-      const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-        const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ query, variables }),
-        });
-        const body = (await res.json()) as { data?: any; errors?: unknown[] };
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return body.data;
-      };
-      const { signUp } = await gql(`mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`, {
-        input: { email: 'nodes@example.test', password: 'a long enough password', displayName: 'Nodes' },
-      });
-      const token: string = signUp.accessToken;
-      const org = await gql(
-        `mutation { createOrganization(input: { name: "Nodes" }) { organization { id } } }`,
-        {},
-        token,
-      );
-      const space = await gql(
-        `mutation($org: ID!) { createSpace(input: { organizationId: $org, name: "Live", kind: INTERNAL, visibility: OPEN }) { space { id } } }`,
-        { org: org.createOrganization.organization.id },
-        token,
-      );
-      const spaceId: string = space.createSpace.space.id;
+      const gql = httpGql(apiPort);
+      const { token, spaceId } = await liveSpace(gql, 'Nodes');
 
       const seen = new Map<string, Map<number, string>>();
       const connect = async (port: number, name: string, since?: number) => {

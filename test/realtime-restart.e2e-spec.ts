@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { toGlobalId } from '@ruche/kernel';
-import { freePort } from '@ruche/testing';
+import { freePort, withDatabase } from '@ruche/testing';
+import { httpGql, liveSpace, startRuche } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-app';
 
-const DIST = join(__dirname, '..', 'dist');
-const MAIN = join(DIST, 'apps', 'api', 'src', 'main.js');
-const LAUNCHER = join(DIST, 'libs', 'platform', 'database', 'src', 'embedded-postgres.js');
+const LAUNCHER = join(__dirname, '..', 'dist', 'libs', 'platform', 'database', 'src', 'embedded-postgres.js');
 const RELAY_LOCK = 'ruche_outbox_relay';
 
 /**
@@ -93,12 +92,6 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 /** One query on a fresh connection: the server goes away during the test, so no connection is kept. */
 async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -163,17 +156,9 @@ describe('PostgreSQL restarted under the relay', () => {
 
     // The API migrates and enables its role itself; no Redis: the PostgreSQL adapter is in the way too.
     const apiPort = await freePort();
-    const {
-      DATABASE_URL: _url,
-      DATABASE_APP_URL: _appUrl,
-      DATABASE_APP_PASSWORD: _appPassword,
-      REDIS_URL: _redis,
-      ...parentEnv
-    } = process.env;
-    let apiOut = '';
-    api = spawn(process.execPath, [MAIN], {
-      env: {
-        ...parentEnv,
+    const started = await startRuche(
+      [],
+      {
         PORT: String(apiPort),
         DATABASE_URL: ownerUrl,
         DATABASE_APP_PASSWORD: 'restart-test-app-role-password',
@@ -185,13 +170,12 @@ describe('PostgreSQL restarted under the relay', () => {
         ARGON2_TIME_COST: '1',
         DIGEST_INTERVAL_MINUTES: '0',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    api.stdout!.on('data', (c) => (apiOut += c));
-    api.stderr!.on('data', (c) => (apiOut += c));
+      'Ruche is ready',
+    );
+    api = started.child;
     const apiDied = () =>
       api!.exitCode !== null || api!.signalCode !== null
-        ? new Error(`the API process died (${api!.exitCode ?? api!.signalCode}):\n${apiOut.slice(-3000)}`)
+        ? new Error(`the API process died (${api!.exitCode ?? api!.signalCode}):\n${started.output().slice(-3000)}`)
         : null;
     const until = async (what: string | (() => string), check: () => boolean | Promise<boolean>, ms = 10_000) => {
       const startedAt = Date.now();
@@ -204,33 +188,9 @@ describe('PostgreSQL restarted under the relay', () => {
         await sleep(25);
       }
     };
-    await until('the API to be ready', () => apiOut.includes('Ruche is ready'), 30_000);
 
-    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: any; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
-    const { signUp } = await gql(`mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`, {
-      input: { email: 'restart@example.test', password: 'a long enough password', displayName: 'Restart' },
-    });
-    const token: string = signUp.accessToken;
-    const org = await gql(
-      `mutation { createOrganization(input: { name: "Restart" }) { organization { id } } }`,
-      {},
-      token,
-    );
-    const space = await gql(
-      `mutation($org: ID!) { createSpace(input: { organizationId: $org, name: "Live", kind: INTERNAL, visibility: OPEN }) { space { id } } }`,
-      { org: org.createOrganization.organization.id },
-      token,
-    );
-    const spaceId: string = space.createSpace.space.id;
+    const gql = httpGql(apiPort);
+    const { token, spaceId } = await liveSpace(gql, 'Restart');
 
     // The client: applies an event only if its seq is greater than the last one applied (duplicates are
     // expected: the relay re-emits what it had not marked dispatched when the server went away). If the socket

@@ -5,7 +5,6 @@ import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +18,7 @@ const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 const require = createRequire(import.meta.url);
 const { startEmbeddedPostgres } = require(join(ROOT, 'dist/libs/platform/database/src/embedded-postgres.js'));
 const { toGlobalId } = require(join(ROOT, 'dist/libs/shared/kernel/src/global-id.js'));
+const { freePort, redisAnswers, withDatabase } = require(join(ROOT, 'dist/libs/testing/src/index.js'));
 
 const { values: args } = parseArgs({
   options: {
@@ -101,26 +101,6 @@ function startServer(name, script, scriptArgs, env) {
 
 function startClients(name) {
   return withIpc(fork(join(HERE, 'clients.mjs'), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }), name);
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function redisAnswers() {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -319,12 +299,6 @@ const median = (values) => percentile(values, 50);
 
 // ---------------------------------------------------------------------------------------------------------
 // database
-
-function withDatabase(url, database) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url });

@@ -20,7 +20,8 @@ export const TEMPLATE_ENV = 'RUCHE_TEST_TEMPLATE_DB';
 /** Password the test run gives the (cluster-wide) application role. */
 const TEST_APP_PASSWORD = 'ruche-test-app-role';
 
-function withDatabase(url: string, database: string): string {
+/** `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
@@ -102,7 +103,12 @@ let counter = 0;
  * A fresh, migrated database for one test file: `url` as its owner (migrations, assertions), `appUrl` as the
  * unprivileged role the API uses; `drop` removes it.
  */
-export async function cloneTestDatabase(): Promise<{ url: string; appUrl: string; name: string; drop: () => Promise<void> }> {
+export async function cloneTestDatabase(): Promise<{
+  url: string;
+  appUrl: string;
+  name: string;
+  drop: () => Promise<void>;
+}> {
   const adminUrl = process.env[ADMIN_URL_ENV];
   const template = process.env[TEMPLATE_ENV];
   if (!adminUrl || !template) throw new Error('The Jest global setup did not run (no test database server)');

@@ -10,7 +10,7 @@ import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphq
  * what each item asks for: a page of 100 posts with their authors and images costs about 400, the same page with
  * 50 comments each 10,000.
  */
-export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, directives: 50, cost: 1000 } as const;
+const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, directives: 50, cost: 1000 } as const;
 
 /**
  * A list costs `first` times what each of its items asks for (`first` outside 1–100 counts as its nearest bound:
@@ -25,7 +25,7 @@ const estimators: ComplexityEstimator[] = [
 ];
 
 /** Refuses a document whose cost is over the limit before anything runs (GRAPHQL_VALIDATION_FAILED, HTTP 400). */
-export function queryCostPlugin(limit: number = QUERY_LIMITS.cost): ApolloServerPlugin {
+function queryCostPlugin(limit: number = QUERY_LIMITS.cost): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
