@@ -6,6 +6,7 @@ import { CreateNotifications1764400000000 } from './1764400000000-CreateNotifica
 import { CreateModeration1764500000000 } from './1764500000000-CreateModeration';
 import { CreateOutbox1764600000000 } from './1764600000000-CreateOutbox';
 import { ReplayCommittedEvents1764650000000 } from './1764650000000-ReplayCommittedEvents';
+import { AddUploadVariants1764660000000 } from './1764660000000-AddUploadVariants';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreateModeration1764500000000,
   CreateOutbox1764600000000,
   ReplayCommittedEvents1764650000000,
+  AddUploadVariants1764660000000,
 ];

@@ -4,7 +4,7 @@ import { fromGlobalId, toGlobalId } from '@ruche/kernel';
 import { canReadSpace, type OrgRole, type SpaceKind, type SpaceVisibility } from '@ruche/policy';
 import { createTestApp, type GqlResult, type TestApp } from './support/test-app';
 import { signUp, uniqueEmail, type Person } from './support/identity';
-import { ACCEPT, createOrganization, createSpace, employeeOf, invite, PREVIEW } from './support/spaces';
+import { ACCEPT, createOrganization, createSpace, customerOf, employeeOf, invite, PREVIEW } from './support/spaces';
 
 /**
  * Product invariant 1, as a property: whatever the shape of an organization, a customer never receives an
@@ -312,4 +312,94 @@ describe('invariant 1: internal stays internal (property)', () => {
       { numRuns: 15 },
     );
   }, 120_000);
+
+  it('node(id) resolves posts, ideas, comments and campaigns for those who read them; for a customer, internal ones do not exist', async () => {
+    const CONTENT_NODE = `query Node($id: ID!) {
+      node(id: $id) {
+        id __typename
+        ... on Post { title spaceId } ... on Comment { body postId } ... on Campaign { title spaceId }
+      }
+    }`;
+    const must = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const res = await t.gql(query, variables, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    const org = await createOrganization(t, 'Nodes Corp');
+    const owner = org.owner;
+    const internal = await createSpace(t, owner, org, { name: 'Nodes internal', kind: 'INTERNAL' });
+    const hybrid = await createSpace(t, owner, org, { name: 'Nodes hybrid', kind: 'HYBRID' });
+    const employee = await employeeOf(t, org, 'Nodes Employee');
+    const customer = await customerOf(t, owner, hybrid.id, 'Nodes Customer');
+
+    /** A post, an idea, a comment and a campaign of the owner in a space, with what node(id) should show. */
+    const contentIn = async (spaceId: string, tag: string) => {
+      const create = (kind: string) =>
+        must(
+          `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }`,
+          { input: { spaceId, kind, title: `${tag} ${kind}`, body: `${tag} body` } },
+          owner.accessToken,
+        );
+      const post = (await create('DISCUSSION')).createPost.post.id;
+      const idea = (await create('IDEA')).createPost.post.id;
+      const comment = (
+        await must(
+          `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`,
+          { input: { postId: post, body: `${tag} comment` } },
+          owner.accessToken,
+        )
+      ).addComment.comment.id;
+      const campaign = (
+        await must(
+          `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+          { input: { spaceId, title: `${tag} campaign`, question: 'How?', deadline: '2099-01-01T00:00:00Z' } },
+          owner.accessToken,
+        )
+      ).createCampaign.campaign.id;
+      return [
+        { id: post, node: { id: post, __typename: 'Post', title: `${tag} DISCUSSION`, spaceId } },
+        { id: idea, node: { id: idea, __typename: 'Post', title: `${tag} IDEA`, spaceId } },
+        { id: comment, node: { id: comment, __typename: 'Comment', body: `${tag} comment`, postId: post } },
+        { id: campaign, node: { id: campaign, __typename: 'Campaign', title: `${tag} campaign`, spaceId } },
+      ];
+    };
+    const inInternal = await contentIn(internal.id, 'Secret');
+    const inHybrid = await contentIn(hybrid.id, 'Shared');
+    const ask = (id: string, person: Person) => t.gql(CONTENT_NODE, { id }, person.accessToken);
+
+    // Employees read both spaces: every object resolves, as its own query shows it.
+    for (const { id, node } of [...inInternal, ...inHybrid]) {
+      expect((await ask(id, employee)).data?.node).toEqual(node);
+    }
+    // The customer reads the hybrid space only.
+    for (const { id, node } of inHybrid) expect((await ask(id, customer)).data?.node).toEqual(node);
+    // Internal objects answer exactly like missing ones of the same type, and leak nothing.
+    const missing = (type: string) => ask(toGlobalId(type, randomUUID()), customer);
+    for (const { id, node } of inInternal) {
+      const hidden = await ask(id, customer);
+      expect(hidden).toEqual(await missing(node.__typename));
+      expect(hidden.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+      expect(JSON.stringify(hidden)).not.toMatch(/Secret/);
+    }
+    // A type nobody registered, and a malformed id, answer NOT_FOUND too.
+    for (const id of [toGlobalId('Invitation', randomUUID()), 'not-an-id']) {
+      expect((await ask(id, employee)).errors?.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
+    }
+
+    // A comment hidden by a moderator exists only for its author and the moderators.
+    const [hybridPost, , hybridComment] = inHybrid;
+    const report = await must(
+      `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`,
+      { input: { commentId: hybridComment!.id, reason: 'SPAM' } },
+      customer.accessToken,
+    );
+    await must(
+      `mutation($input: ResolveReportInput!) { resolveReport(input: $input) { report { status } } }`,
+      { input: { reportId: report.reportContent.report.id, action: 'HIDE' } },
+      owner.accessToken,
+    );
+    expect(await ask(hybridComment!.id, customer)).toEqual(await missing('Comment'));
+    expect((await ask(hybridComment!.id, owner)).data?.node).toEqual(hybridComment!.node);
+    expect((await ask(hybridPost!.id, customer)).data?.node).toEqual(hybridPost!.node);
+  }, 60_000);
 });

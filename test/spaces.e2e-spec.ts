@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fromGlobalId } from '@ruche/kernel';
 import { createTestApp, type TestApp } from './support/test-app';
 import { codeOf, signedIn, signUp, uniqueEmail } from './support/identity';
@@ -239,7 +240,7 @@ describe('the invitation page', () => {
   });
   afterAll(() => t.close());
 
-  it('serves the mailed link without ever receiving the token (it stays in the fragment) and sends no referrer', async () => {
+  it('mails a link whose token stays in the fragment (never sent to a server), answered by the web app with no referrer', async () => {
     const org = await createOrganization(t);
     const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID' });
     const email = uniqueEmail('client.test');
@@ -248,11 +249,18 @@ describe('the invitation page', () => {
     expect(link.pathname).toBe('/invitation');
     expect(link.search).toBe('');
     expect(new URLSearchParams(link.hash.slice(1)).get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const page = await t.http().get(link.pathname);
-    expect(page.status).toBe(200);
-    expect(page.headers['referrer-policy']).toBe('no-referrer');
-    expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.text).toContain('invitation(token: $token)');
+    // What the browser requests: the path only. The web app's /invitation page answers it (the API has no
+    // page of its own any more); without a web build (API-only runs) nothing answers there.
+    const page = await t.http().get(link.pathname).set('accept', 'text/html');
+    if (existsSync('dist/web/index.html')) {
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      expect(page.text).toContain('<div id="root"');
+    } else {
+      expect(page.status).toBe(404);
+    }
   });
 });
 
@@ -317,6 +325,57 @@ describe('consent', () => {
     });
     expect((await t.gql(SPACE, { id: hybrid.id }, customer.accessToken)).errors).toBeUndefined();
     expect((await t.gql(PENDING, {}, customer.accessToken)).data!.pendingConsents).toEqual([]);
+  });
+
+  const MY_CONSENTS = `query { myConsents { spaceId spaceName text current record { policyVersion grantedAt withdrawnAt textHash } viewerCan { withdrawConsent renewConsent } } }`;
+
+  it("myConsents lists the viewer's own consents only, with the text accepted, follows renewal and withdrawal", async () => {
+    const org = await createOrganization(t);
+    const internal = await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Secret roadmap' });
+    const hybrid = await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Product council' });
+    const other = await createSpace(t, org.owner, org, { kind: 'HYBRID', name: 'Other council' });
+    const customer = await customerOf(t, org.owner, hybrid.id, 'Chloé');
+    const stranger = await customerOf(t, org.owner, other.id, 'Sam');
+    const v1 = (await t.gql(SPACE, { id: hybrid.id }, org.owner.accessToken)).data!.space.consentPolicy.text;
+
+    const mine = await t.gql(MY_CONSENTS, {}, customer.accessToken);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.myConsents).toEqual([
+      {
+        spaceId: hybrid.id,
+        spaceName: 'Product council',
+        text: v1,
+        current: true,
+        record: { policyVersion: 1, grantedAt: expect.any(String), withdrawnAt: null, textHash: expect.any(String) },
+        viewerCan: { withdrawConsent: true, renewConsent: true },
+      },
+    ]);
+    // Another customer's records, the internal space and the employees' side stay out of it.
+    expect(
+      (await t.gql(MY_CONSENTS, {}, stranger.accessToken)).data!.myConsents.map((c: { spaceId: string }) => c.spaceId),
+    ).toEqual([other.id]);
+    expect((await t.gql(MY_CONSENTS, {}, org.owner.accessToken)).data!.myConsents).toEqual([]);
+    expect(JSON.stringify(mine.data)).not.toContain(internal.id);
+
+    // A new policy version: the record stays (not current) until renewed, then the new text is the one listed.
+    const v2 = 'Version two: your feedback also feeds anonymised research.';
+    await t.gql(UPDATE, { input: { spaceId: hybrid.id, consentText: v2 } }, org.owner.accessToken);
+    const outdated = (await t.gql(MY_CONSENTS, {}, customer.accessToken)).data!.myConsents;
+    expect(outdated).toMatchObject([
+      { spaceId: hybrid.id, current: false, text: v1, record: { policyVersion: 1 }, viewerCan: { renewConsent: true } },
+    ]);
+    await t.gql(
+      RENEW,
+      { input: { spaceId: hybrid.id, consent: { accepted: true, policyVersion: 2 } } },
+      customer.accessToken,
+    );
+    expect((await t.gql(MY_CONSENTS, {}, customer.accessToken)).data!.myConsents).toMatchObject([
+      { spaceId: hybrid.id, current: true, text: v2, record: { policyVersion: 2 } },
+    ]);
+
+    // Withdrawn: the space leaves the list with the membership.
+    expect((await t.gql(WITHDRAW, { spaceId: hybrid.id }, customer.accessToken)).errors).toBeUndefined();
+    expect((await t.gql(MY_CONSENTS, {}, customer.accessToken)).data!.myConsents).toEqual([]);
   });
 
   it('withdrawal takes effect on the very next request, keeps the ledger and the proof', async () => {

@@ -106,6 +106,18 @@ async function ownersComment(t: TestApp, world: PolicyWorld): Promise<string> {
   return res.data!.addComment.comment.id;
 }
 
+async function ownersCampaign(t: TestApp, world: PolicyWorld, space: 'hybridA' | 'internal'): Promise<string> {
+  const res = await t.gql(
+    `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+    {
+      input: { spaceId: world.spaces[space], title: 'A campaign', question: 'How?', deadline: '2099-01-01T00:00:00Z' },
+    },
+    world.owner.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.createCampaign.campaign.id;
+}
+
 const REPORT = `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`;
 
 /** An open report by the customer of A on a fresh post of the owner's, for calls that resolve one. */
@@ -383,6 +395,38 @@ export const POLICY_MATRIX: MatrixRow[] = [
     variables: fixed((w) => ({ id: w.org.id })),
     mutates: false,
     expect: orgLevel({ customers: 'ALLOW', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'node',
+    target: 'a post in hybrid space A',
+    query: NODE,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world) }),
+    mutates: false,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'node',
+    target: 'a post in the internal space',
+    query: NODE,
+    variables: async ({ t, world }) => ({ id: await ownersPost(t, world, 'internal') }),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'node',
+    target: 'a comment in hybrid space A',
+    query: NODE,
+    variables: async ({ t, world }) => ({ id: await ownersComment(t, world) }),
+    mutates: false,
+    expect: contentOfA(PARTICIPANTS),
+  },
+  {
+    operation: 'node',
+    target: 'a campaign in the internal space',
+    query: NODE,
+    variables: async ({ t, world }) => ({ id: await ownersCampaign(t, world, 'internal') }),
+    mutates: false,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
   },
   {
     operation: 'joinSpace',
@@ -795,6 +839,14 @@ export const POLICY_MATRIX: MatrixRow[] = [
   {
     operation: 'pendingConsents',
     query: `query { pendingConsents { spaceId } }`,
+    variables: fixed(() => ({})),
+    mutates: false,
+    expect: signedInAll('ALLOW'),
+  },
+  {
+    // Everyone may list their own consents (employees get an empty list); never anyone else's.
+    operation: 'myConsents',
+    query: `query { myConsents { spaceId } }`,
     variables: fixed(() => ({})),
     mutates: false,
     expect: signedInAll('ALLOW'),

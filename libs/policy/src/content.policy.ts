@@ -86,10 +86,57 @@ export function decideContentAction(
   }
 }
 
+/** What the state of the post or comment acted on refuses, whoever asks. */
+export type ItemRefusal = 'DELETED' | 'NOT_AN_IDEA';
+
+/** Actions a deleted post or comment (a tombstone kept so its thread stays readable) refuses. */
+const LIVE_ONLY: ReadonlySet<ContentAction> = new Set<ContentAction>([
+  'post.update',
+  'post.pin',
+  'comment.create',
+  'comment.update',
+  'react',
+  'idea.vote',
+  'idea.moderate',
+  'report',
+]);
+
+/**
+ * The item's own rule, after the viewer's (`decideContentAction`): a deleted post or comment can still be read
+ * and deleted again (nothing happens), nothing else; idea actions need a post of kind IDEA. `kind` is the
+ * post's (absent for a comment). Null: the item's state refuses nothing.
+ */
+export function checkItemState(item: { deleted: boolean; kind?: PostKind }, action: ContentAction): ItemRefusal | null {
+  if ((action === 'idea.vote' || action === 'idea.moderate') && item.kind !== 'IDEA') return 'NOT_AN_IDEA';
+  return item.deleted && LIVE_ONLY.has(action) ? 'DELETED' : null;
+}
+
 /**
  * The idea funnel NEW → UNDER_REVIEW → PLANNED → IN_PROGRESS → IMPLEMENTED, or DECLINED. Moderators may skip
  * or step back a stage (as in IdeaScale); IMPLEMENTED and MERGED are final; MERGED only through mergeIdeas.
  */
 export function canMoveIdea(from: IdeaStatus, to: IdeaStatus): boolean {
   return from !== to && from !== 'IMPLEMENTED' && from !== 'MERGED' && to !== 'MERGED';
+}
+
+/** Where a moderator may move an idea that is at `from` (`canMoveIdea`), in funnel order. */
+export function ideaStatusTargets(from: IdeaStatus): IdeaStatus[] {
+  return IDEA_STATUSES.filter((to) => canMoveIdea(from, to));
+}
+
+/** A merged idea takes no more votes: they went to the idea it was merged into. */
+export function ideaTakesVotes(status: IdeaStatus): boolean {
+  return status !== 'MERGED';
+}
+
+export type MergeRefusal = 'FINAL_STATUS' | 'ALREADY_MERGED';
+
+/**
+ * Merging a duplicate (`source`) into `target` (null: any target, for what the duplicate itself allows): an
+ * implemented idea is final; a merged idea is neither merged again nor merged into. Null: allowed.
+ */
+export function checkIdeaMerge(source: IdeaStatus, target: IdeaStatus | null): MergeRefusal | null {
+  if (source === 'IMPLEMENTED') return 'FINAL_STATUS';
+  if (source === 'MERGED' || target === 'MERGED') return 'ALREADY_MERGED';
+  return null;
 }

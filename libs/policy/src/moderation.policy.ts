@@ -1,6 +1,6 @@
-import { moderatesSpace, type ContentAction } from './content.policy';
+import { decideContentAction, moderatesSpace, type ContentAction } from './content.policy';
 import type { OrgRole } from './organization.policy';
-import type { SpaceRole, ViewerInSpace } from './space.policy';
+import type { SpaceDecision, SpaceFacts, SpaceRole, ViewerInSpace } from './space.policy';
 
 export const REPORT_REASONS = ['SPAM', 'ABUSE', 'OFF_TOPIC', 'PERSONAL_DATA', 'OTHER'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
@@ -44,6 +44,32 @@ export function suspensionBlocks(
   now: Date,
 ): boolean {
   return until !== null && until > now && suspensionApplies(action) && !moderatesSpace(v);
+}
+
+/** What the viewer is to a space, for content: their roles and consent, the space, a suspension's end if any. */
+export interface ContentStanding {
+  viewer: ViewerInSpace;
+  facts: SpaceFacts;
+  /** When the viewer's suspension from the space ends (null: never suspended there). */
+  suspendedUntil: Date | null;
+}
+
+/** SUSPENDED: the viewer reads the space but may not take part until their suspension ends. */
+export type ContentDecision = SpaceDecision | 'SUSPENDED';
+
+/**
+ * The whole content rule, as `ContentAccess` enforces it and abilities report it: `decideContentAction`, then a
+ * running suspension (participation only).
+ */
+export function decideContentActionFor(
+  standing: ContentStanding,
+  action: ContentAction,
+  now: Date,
+  isAuthor = false,
+): ContentDecision {
+  const decision = decideContentAction(standing.viewer, standing.facts, action, isAuthor);
+  if (decision !== 'ALLOW') return decision;
+  return suspensionBlocks(standing.viewer, action, standing.suspendedUntil, now) ? 'SUSPENDED' : 'ALLOW';
 }
 
 /** Content hidden by a moderator stays visible to its author and the space's moderators only. */

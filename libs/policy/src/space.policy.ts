@@ -79,6 +79,23 @@ export function decideSpaceAction(v: ViewerInSpace, s: SpaceFacts, action: Space
   }
 }
 
+/** Joining adds a membership: `decideSpaceAction`, then ALREADY_MEMBER for someone who already has one. */
+export function checkJoinSpace(v: ViewerInSpace, s: SpaceFacts): SpaceDecision | 'ALREADY_MEMBER' {
+  const decision = decideSpaceAction(v, s, 'space.join');
+  if (decision !== 'ALLOW') return decision;
+  return v.spaceRole !== null ? 'ALREADY_MEMBER' : 'ALLOW';
+}
+
+/**
+ * Leaving: `decideSpaceAction`, then a space always keeps an owner (LAST_OWNER: the viewer owns it and
+ * `otherOwners`, the owners besides them, is 0).
+ */
+export function checkLeaveSpace(v: ViewerInSpace, s: SpaceFacts, otherOwners: number): SpaceDecision | 'LAST_OWNER' {
+  const decision = decideSpaceAction(v, s, 'space.leave');
+  if (decision !== 'ALLOW') return decision;
+  return v.spaceRole === 'OWNER' && otherOwners < 1 ? 'LAST_OWNER' : 'ALLOW';
+}
+
 /**
  * A space the viewer cannot read. Customers who belong to it (consent outdated) or hold an invitation to
  * it already know it exists: they are told to consent, and may still withdraw or leave. Everyone else

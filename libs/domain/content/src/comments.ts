@@ -5,6 +5,7 @@ import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Db } from '@ruche/database';
 import {
   ConnectionType,
+  Node,
   cursorTimestampSql,
   decodeCursor,
   toConnection,
@@ -13,7 +14,12 @@ import {
 } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { visibleContentSql } from '@ruche/policy';
+import {
+  canSeeHidden,
+  checkItemState,
+  visibleContentSql,
+  type CommentAbilities as CommentAbilityFlags,
+} from '@ruche/policy';
 import { Badge } from '@ruche/spaces';
 import { author, authorBadge } from './authors';
 import { ContentAccess } from './content-access';
@@ -22,10 +28,20 @@ import { Mentions } from './mentions';
 import { NewcomerLimits } from './newcomers';
 import { Notifications } from './notifications';
 import { MENTIONS_DESCRIPTION, OptionalIds } from './post.inputs';
-import { Post } from './post.types';
+import { Post, stateOf } from './post.types';
 import { PostsService } from './posts.service';
 
-@ObjectType()
+@ObjectType({
+  description: 'What the viewer may do with a comment, decided by the same policy as the operations themselves.',
+})
+export class CommentAbilities implements CommentAbilityFlags {
+  @Field({ description: 'updateComment.' }) update!: boolean;
+  @Field({ description: 'deleteComment.' }) delete!: boolean;
+  @Field({ description: 'addComment with this comment as parentId.' }) reply!: boolean;
+  @Field({ description: 'reportContent (once while your report is open).' }) report!: boolean;
+}
+
+@ObjectType({ implements: () => [Node], description: 'Fetch one again with node(id).' })
 export class Comment {
   @Field(() => ID) id!: string;
   @Field(() => ID) postId!: string;
@@ -40,6 +56,11 @@ export class Comment {
   hidden!: boolean;
   @Field(() => Date, { nullable: true }) editedAt!: Date | null;
   @Field() createdAt!: Date;
+
+  /** Internal: the facts its rules read, for `viewerCan`. */
+  spaceUuid!: string;
+  authorId!: string | null;
+  post!: { authorId: string | null; deleted: boolean };
 }
 
 export const CommentConnection = ConnectionType(Comment);
@@ -82,6 +103,8 @@ interface CommentRow {
   deleted_at: Date | null;
   hidden_at: Date | null;
   created_at: Date;
+  post_author_id: string | null;
+  post_deleted: boolean;
   author_name: string | null;
   author_created_at: Date | null;
   account_id: string | null;
@@ -91,8 +114,10 @@ interface CommentRow {
 }
 
 const COMMENT_SELECT = `c.*, u.display_name AS author_name, u.created_at AS author_created_at,
-    ca.id AS account_id, ca.name AS account_name, ca.domain AS account_domain, ca.created_at AS account_created_at
+    ca.id AS account_id, ca.name AS account_name, ca.domain AS account_domain, ca.created_at AS account_created_at,
+    cp.author_id AS post_author_id, (cp.deleted_at IS NOT NULL) AS post_deleted
   FROM comments c
+  LEFT JOIN posts cp ON cp.id = c.post_id
   LEFT JOIN users u ON u.id = c.author_id
   LEFT JOIN space_memberships asm ON asm.space_id = c.space_id AND asm.user_id = c.author_id
   LEFT JOIN customer_accounts ca ON ca.id = asm.customer_account_id`;
@@ -112,6 +137,9 @@ function toComment(r: CommentRow): Comment {
     hidden: r.hidden_at !== null,
     editedAt: r.edited_at,
     createdAt: r.created_at,
+    spaceUuid: r.space_id,
+    authorId: r.author_id,
+    post: { authorId: r.post_author_id, deleted: r.post_deleted },
   });
 }
 
@@ -131,7 +159,9 @@ export class CommentsService {
   async add(viewerId: string, input: AddCommentInput): Promise<{ comment: Comment; post: Post; row: CommentRow }> {
     return this.db.transaction(async () => {
       const { row: post, access } = await this.access.post(viewerId, input.postId, 'comment.create');
-      if (post.deleted_at) throw badInput({ postId: ['a deleted post takes no new comments'] });
+      if (checkItemState(stateOf(post), 'comment.create')) {
+        throw badInput({ postId: ['a deleted post takes no new comments'] });
+      }
       let parentId: string | null = null;
       if (input.parentId !== undefined) {
         parentId = fromGlobalId(input.parentId, 'Comment');
@@ -195,7 +225,9 @@ export class CommentsService {
   async update(viewerId: string, input: UpdateCommentInput): Promise<Comment> {
     return this.db.transaction(async () => {
       const row = await this.authorize(viewerId, input.commentId, 'comment.update');
-      if (row.deleted_at) throw badInput({ commentId: ['a deleted comment cannot be edited'] });
+      if (checkItemState({ deleted: row.deleted_at !== null }, 'comment.update')) {
+        throw badInput({ commentId: ['a deleted comment cannot be edited'] });
+      }
       await this.newcomers.enforce(viewerId, row.space_id, { newPost: false, body: input.body, mentions: 0 });
       await this.db.manager.query(
         'UPDATE comments SET body = $2, body_html = $3, edited_at = $4, updated_at = $4 WHERE id = $1',
@@ -235,6 +267,20 @@ export class CommentsService {
         (r) => [r.position, r.id],
         (r) => toComment(r),
       );
+    });
+  }
+
+  /**
+   * One comment, as the thread of its post shows it (`Post.comments`): the post must be readable by the viewer,
+   * and a comment hidden by a moderator exists only for its author and the moderators. For `node(id)`.
+   */
+  async get(viewerId: string, commentGlobalId: string): Promise<Comment> {
+    return this.db.transaction(async () => {
+      const row = await this.row(fromGlobalId(commentGlobalId, 'Comment'));
+      if (!row) throw notFound('Comment');
+      const { access } = await this.access.postOf(viewerId, row.post_id, 'post.read', 'Comment');
+      if (row.hidden_at && !canSeeHidden(access.viewer, row.author_id === viewerId)) throw notFound('Comment');
+      return toComment(row);
     });
   }
 

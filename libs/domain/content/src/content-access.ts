@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
-import { Clock, consentRequired, enforce, forbidden, fromGlobalId, notFound } from '@ruche/kernel';
+import { type LoaderRegistry } from '@ruche/graphql';
+import { Clock, consentRequired, enforce, forbidden, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
 import {
   canSeeHidden,
-  decideContentAction,
+  decideContentActionFor,
   suspensionApplies,
-  suspensionBlocks,
   type ContentAction,
-  type ViewerInSpace,
+  type ContentStanding,
 } from '@ruche/policy';
 import { SpaceAccess, type AuthorizedSpace } from '@ruche/spaces';
 import { postSelectSql, type PostRow } from './post.types';
@@ -25,24 +25,52 @@ export class ContentAccess {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * What the viewer is to the space if they may do `action` there (`decideContentActionFor`). A member suspended
+   * from the space by its moderators reads it but takes no part until the suspension ends.
+   */
   async inSpace(viewerId: string, spaceId: string, action: ContentAction, what = 'Space', isAuthor = false) {
     const found = await this.spaces.find(viewerId, spaceId);
     if (found === 'INVITED') throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
     if (!found) throw notFound(what);
-    enforce(decideContentAction(found.viewer, found.facts, action, isAuthor), what);
-    if (suspensionApplies(action)) await this.enforceSuspension(viewerId, spaceId, found.viewer, action);
+    const suspendedUntil = suspensionApplies(action) ? await this.suspendedUntil(viewerId, spaceId) : null;
+    const decision = decideContentActionFor({ ...found, suspendedUntil }, action, this.clock.now(), isAuthor);
+    if (decision === 'SUSPENDED') {
+      throw forbidden(`You are suspended from this space until ${suspendedUntil!.toISOString()}`, 'SUSPENDED');
+    }
+    enforce(decision, what);
     return found;
   }
 
-  /** A member suspended from the space by its moderators reads it but takes no part until the suspension ends. */
-  private async enforceSuspension(viewerId: string, spaceId: string, viewer: ViewerInSpace, action: ContentAction) {
+  /**
+   * What the viewer is to a space for `viewerCan` (with their suspension there), batched per request: a page of
+   * posts or comments costs two queries. Null when the space is hidden from them.
+   */
+  async standing(loaders: LoaderRegistry, viewerId: string, spaceId: string): Promise<ContentStanding | null> {
+    const [found, suspendedUntil] = await Promise.all([
+      this.spaces.viewerIn(loaders, viewerId, spaceId),
+      loaders
+        .get<string, Date | null>('spaceSuspension', async (ids) => {
+          const rows: { space_id: string; until: Date }[] = await this.db.transaction(() =>
+            this.db.manager.query(
+              'SELECT space_id, until FROM space_suspensions WHERE user_id = $1 AND space_id = ANY ($2::uuid[])',
+              [viewerId, [...ids]],
+            ),
+          );
+          const until = new Map(rows.map((r) => [r.space_id, r.until]));
+          return ids.map((id) => until.get(id) ?? null);
+        })
+        .load(spaceId),
+    ]);
+    return found && { ...found, suspendedUntil };
+  }
+
+  private async suspendedUntil(viewerId: string, spaceId: string): Promise<Date | null> {
     const [row]: { until: Date }[] = await this.db.manager.query(
       'SELECT until FROM space_suspensions WHERE space_id = $1 AND user_id = $2',
       [spaceId, viewerId],
     );
-    if (row && suspensionBlocks(viewer, action, row.until, this.clock.now())) {
-      throw forbidden(`You are suspended from this space until ${row.until.toISOString()}`, 'SUSPENDED');
-    }
+    return row?.until ?? null;
   }
 
   /** The post (as the viewer sees it) if the viewer may do `action` on it. */
@@ -57,6 +85,19 @@ export class ContentAccess {
     // A post hidden by a moderator is gone for everyone but its author and the moderators.
     if (row.hidden_at && !canSeeHidden(access.viewer, row.author_id === viewerId)) throw notFound('Post');
     return { row, access };
+  }
+
+  /**
+   * The post of a comment, as `post` checks it, answering NOT_FOUND as `what` (a comment in a post the viewer
+   * cannot read does not exist for them either).
+   */
+  async postOf(viewerId: string, postId: string, action: ContentAction, what: string) {
+    try {
+      return await this.post(viewerId, toGlobalId('Post', postId), action);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') throw notFound(what);
+      throw error;
+    }
   }
 
   async postRow(viewerId: string, postId: string): Promise<PostRow | null> {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ArgsType,
   Args,
+  Context,
   Field,
   ID,
   InputType,
@@ -23,19 +24,39 @@ import {
   ConnectionType,
   cursorTimestampSql,
   decodeCursor,
+  Node,
   toConnection,
   type Connection,
+  type GraphQLContext,
 } from '@ruche/graphql';
 import { badInput, Clock, conflict, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { canMoveIdea, moderatesSpace, readableSpaceIdsSql, type IdeaStatus } from '@ruche/policy';
+import {
+  canMoveIdea,
+  checkIdeaMerge,
+  checkItemState,
+  ideaAbilities,
+  ideaTakesVotes,
+  moderatesSpace,
+  readableSpaceIdsSql,
+  type IdeaStatus,
+} from '@ruche/policy';
 import { CustomerAccount } from '@ruche/spaces';
 import { ContentAccess } from './content-access';
 import { Notifications } from './notifications';
 import { ChangeIdeaStatusInput, IdeasArgs, MergeIdeasInput } from './post.inputs';
-import { IdeaStatusEnum, Post, PostConnection, PostPayload, type PostRow } from './post.types';
+import {
+  IdeaAbilities,
+  IdeaDetails,
+  IdeaStatusEnum,
+  Post,
+  PostConnection,
+  PostPayload,
+  stateOf,
+  type PostRow,
+} from './post.types';
 import { PostsService } from './posts.service';
 
-@ObjectType({ description: 'A challenge: ideas answer its question until its deadline.' })
+@ObjectType({ implements: () => [Node], description: 'A challenge: ideas answer its question until its deadline.' })
 export class Campaign {
   @Field(() => ID) id!: string;
   @Field(() => ID) spaceId!: string;
@@ -138,6 +159,17 @@ export class IdeasService {
     });
   }
 
+  /** One campaign of a space the viewer can read (as `campaigns` lists them), for `node(id)`. */
+  async campaign(viewerId: string, campaignGlobalId: string): Promise<Campaign> {
+    const id = fromGlobalId(campaignGlobalId, 'Campaign');
+    return this.db.transaction(async () => {
+      const [row]: CampaignRow[] = await this.db.manager.query('SELECT * FROM campaigns WHERE id = $1', [id]);
+      if (!row) throw notFound('Campaign');
+      await this.access.inSpace(viewerId, row.space_id, 'post.read', 'Campaign');
+      return this.toCampaign(row);
+    });
+  }
+
   async campaigns(viewerId: string, args: CampaignsArgs): Promise<Connection<Campaign>> {
     const after = args.after ? decodeCursor(args.after, ['timestamp', 'uuid']) : null;
     return this.db.transaction(async () => {
@@ -164,8 +196,9 @@ export class IdeasService {
     return this.db.transaction(async () => {
       const { row } = await this.idea(viewerId, ideaGlobalId, 'idea.vote');
       if (vote) {
-        if (row.idea_status === 'MERGED')
+        if (!ideaTakesVotes(row.idea_status!)) {
           throw badInput({ ideaId: ['this idea was merged: vote for the idea it was merged into'] });
+        }
         await this.db.manager.query(
           `INSERT INTO idea_votes (post_id, space_id, user_id, customer_account_id, created_at)
            SELECT $1, $2, $3, sm.customer_account_id, $4
@@ -223,11 +256,11 @@ export class IdeasService {
       if (source.row.id === target.row.id) throw badInput({ targetId: ['an idea cannot be merged into itself'] });
       if (source.row.space_id !== target.row.space_id)
         throw badInput({ targetId: ['both ideas must be in the same space'] });
-      if (source.row.idea_status === 'IMPLEMENTED') {
-        throw conflict('An implemented idea is final: it cannot be merged', 'FINAL_STATUS');
-      }
-      if (source.row.idea_status === 'MERGED' || target.row.idea_status === 'MERGED') {
-        throw conflict('A merged idea cannot be merged again', 'ALREADY_MERGED');
+      switch (checkIdeaMerge(source.row.idea_status!, target.row.idea_status!)) {
+        case 'FINAL_STATUS':
+          throw conflict('An implemented idea is final: it cannot be merged', 'FINAL_STATUS');
+        case 'ALREADY_MERGED':
+          throw conflict('A merged idea cannot be merged again', 'ALREADY_MERGED');
       }
       const now = this.clock.now();
       await this.db.manager.query(
@@ -297,7 +330,7 @@ export class IdeasService {
 
   private async idea(viewerId: string, ideaGlobalId: string, action: 'idea.vote' | 'idea.moderate') {
     const found = await this.access.post(viewerId, ideaGlobalId, action);
-    if (found.row.kind !== 'IDEA' || found.row.deleted_at) throw notFound('Post');
+    if (checkItemState(stateOf(found.row), action)) throw notFound('Post');
     return found;
   }
 
@@ -445,5 +478,29 @@ export class IdeasResolver {
     @Parent() post: Post,
   ): Promise<IdeaVotesByAccount[] | null> | null {
     return post.kind === 'IDEA' ? this.ideaService.votesByAccount(viewer.userId, post) : null;
+  }
+}
+
+@Resolver(() => IdeaDetails)
+export class IdeaDetailsResolver {
+  constructor(
+    private readonly access: ContentAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  @ResolveField(() => IdeaAbilities, {
+    description: 'What the viewer may do with the idea: each flag is the decision the operation itself takes.',
+  })
+  async viewerCan(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() idea: IdeaDetails,
+    @Context() ctx: GraphQLContext,
+  ): Promise<IdeaAbilities> {
+    const standing = await this.access.standing(ctx.loaders, viewer.userId, idea.post.spaceUuid);
+    return ideaAbilities(
+      standing,
+      { isAuthor: idea.post.authorId === viewer.userId, deleted: idea.post.deleted, status: idea.status },
+      this.clock.now(),
+    );
   }
 }

@@ -1,2 +1,6 @@
 export { ContentModule } from './content.module';
 export { NotificationDigest } from './notification-digest';
+export { PostsService } from './posts.service';
+export { CommentsService } from './comments';
+export { IdeasService } from './ideas';
+export { ModerationService } from './moderation';

@@ -35,6 +35,7 @@ import {
   canBeSuspended,
   canResolve,
   canSeeHidden,
+  checkItemState,
   MODERATION_ACTIONS,
   moderatedSpaceIdsSql,
   REPORT_REASONS,
@@ -48,7 +49,7 @@ import {
 } from '@ruche/policy';
 import { Comment, CommentsService } from './comments';
 import { ContentAccess } from './content-access';
-import { Post, postSelectSql, type PostRow } from './post.types';
+import { Post, postSelectSql, stateOf, type PostRow } from './post.types';
 
 const enumOf = <T extends string>(values: readonly T[]) =>
   Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -302,7 +303,7 @@ export class ModerationService {
     if (input.commentId === undefined) {
       if (input.postId === undefined) throw badInput({ postId: ['give the postId or the commentId you report'] });
       const { row } = await this.access.post(viewerId, input.postId, 'report');
-      if (row.deleted_at) throw notFound('Post');
+      if (checkItemState(stateOf(row), 'report')) throw notFound('Post');
       return { post: row, commentId: null };
     }
     const commentId = fromGlobalId(input.commentId, 'Comment');
@@ -310,7 +311,7 @@ export class ModerationService {
       await this.db.manager.query('SELECT post_id, author_id, hidden_at, deleted_at FROM comments WHERE id = $1', [
         commentId,
       ]);
-    if (!comment || comment.deleted_at) throw notFound('Comment');
+    if (!comment || checkItemState({ deleted: comment.deleted_at !== null }, 'report')) throw notFound('Comment');
     if (input.postId !== undefined && fromGlobalId(input.postId, 'Post') !== comment.post_id) throw notFound('Comment');
     const { row, access } = await this.access.post(viewerId, toGlobalId('Post', comment.post_id), 'report');
     if (comment.hidden_at && !canSeeHidden(access.viewer, comment.author_id === viewerId)) throw notFound('Comment');

@@ -1,12 +1,14 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '@ruche/graphql';
+import { ConnectionType, Node } from '@ruche/graphql';
 import { User } from '@ruche/identity';
 import { toGlobalId } from '@ruche/kernel';
 import {
   IDEA_STATUSES,
   POST_KINDS,
   REACTION_KINDS,
+  type IdeaAbilities as IdeaAbilityFlags,
   type IdeaStatus,
+  type PostAbilities as PostAbilityFlags,
   type PostKind,
   type ReactionKind,
 } from '@ruche/policy';
@@ -93,12 +95,32 @@ export function postSelectSql(viewer: string): string {
     LEFT JOIN idea_votes v ON v.post_id = p.id AND v.user_id = ${viewer}`;
 }
 
+/** The facts of a post its own rule (`checkItemState`) reads. */
+export const stateOf = (row: PostRow) => ({ deleted: row.deleted_at !== null, kind: row.kind });
+
+@ObjectType({
+  description: 'One width an image is served in (WebP). `url` is served to exactly those who may see the image.',
+})
+export class ImageVariant {
+  @Field(() => Int) width!: number;
+  @Field(() => Int, { description: 'Of one frame, for an animation.' }) height!: number;
+  @Field() url!: string;
+}
+
 @ObjectType({ description: 'An image shown with a post; `url` serves it to those who can read the post.' })
 export class Image {
   @Field(() => ID) id!: string;
-  @Field() url!: string;
+  @Field({ description: 'The full image (at most 2048 px wide).' }) url!: string;
   @Field(() => Int) width!: number;
-  @Field(() => Int) height!: number;
+  @Field(() => Int, { description: 'Of one frame, for an animation.' }) height!: number;
+  @Field({ description: 'An animated GIF or WebP, served as animated WebP.' }) animated!: boolean;
+  @Field(() => [ImageVariant], {
+    description:
+      'Every width the image is served in (of 320, 640, 1024 and its own), narrowest first, never wider than ' +
+      'the image; the last is the image itself (`url`). For `srcset` with `sizes`.',
+  })
+  variants!: ImageVariant[];
+  @Field({ description: '`variants` as an HTML `srcset` value: `<url> <width>w, ...`.' }) srcset!: string;
 }
 
 @ObjectType({ description: 'Reactions per kind.' })
@@ -108,6 +130,30 @@ export class ReactionCounts {
   @Field(() => Int) INSIGHTFUL!: number;
   @Field(() => Int) SUPPORT!: number;
   @Field(() => Int) CURIOUS!: number;
+}
+
+@ObjectType({
+  description: 'What the viewer may do with a post, decided by the same policy as the operations themselves.',
+})
+export class PostAbilities implements PostAbilityFlags {
+  @Field({ description: 'updatePost.' }) update!: boolean;
+  @Field({ description: 'deletePost.' }) delete!: boolean;
+  @Field({ description: 'pinPost (to pin or unpin it).' }) pin!: boolean;
+  @Field({ description: 'addComment.' }) comment!: boolean;
+  @Field({ description: 'react.' }) react!: boolean;
+  @Field({ description: 'reportContent (once while your report is open).' }) report!: boolean;
+}
+
+@ObjectType({
+  description: 'What the viewer may do with an idea, decided by the same policy as the operations themselves.',
+})
+export class IdeaAbilities implements IdeaAbilityFlags {
+  @Field({ description: 'voteIdea.' }) vote!: boolean;
+  @Field({ description: 'unvoteIdea.' }) unvote!: boolean;
+  @Field({ description: 'changeIdeaStatus.' }) changeStatus!: boolean;
+  @Field(() => [IdeaStatusEnum], { description: 'The statuses changeIdeaStatus accepts now, in funnel order.' })
+  changeStatusTo!: IdeaStatus[];
+  @Field({ description: 'mergeIdeas with this idea as the duplicate (sourceId).' }) merge!: boolean;
 }
 
 @ObjectType({ description: 'The idea side of a post of kind IDEA.' })
@@ -120,9 +166,12 @@ export class IdeaDetails {
   estimatedValue!: number | null;
   @Field(() => ID, { nullable: true, description: 'The idea this one was merged into.' }) mergedIntoId!: string | null;
   @Field(() => Date, { nullable: true }) statusChangedAt!: Date | null;
+
+  /** Internal: the post's facts, for `viewerCan`. */
+  post!: Pick<Post, 'spaceUuid' | 'authorId' | 'deleted'>;
 }
 
-@ObjectType({ description: 'Fetch one again with post(id); node(id) resolves spaces, people, organizations and customer accounts.' })
+@ObjectType({ implements: () => [Node], description: 'Fetch one again with post(id) or node(id).' })
 export class Post {
   @Field(() => ID) id!: string;
   @Field(() => ID) spaceId!: string;
@@ -153,16 +202,20 @@ export class Post {
 
   postId!: string;
   spaceUuid!: string;
+  /** Internal: the author's uuid (null once the account is gone). */
+  authorId!: string | null;
   /** Internal: the mentioned users' uuids, for the `mentions` field. */
   mentionIds!: string[];
 
   static from(row: PostRow, viewerId: string): Post {
     const deleted = row.deleted_at !== null;
     const counts = Object.fromEntries(REACTION_KINDS.map((k) => [k, row.reaction_counts?.[k] ?? 0]));
+    const facts = { spaceUuid: row.space_id, authorId: row.author_id, deleted };
     return Object.assign(new Post(), {
       id: toGlobalId('Post', row.id),
       postId: row.id,
       spaceUuid: row.space_id,
+      authorId: row.author_id,
       mentionIds: deleted ? [] : (row.mentions ?? []),
       spaceId: toGlobalId('Space', row.space_id),
       kind: row.kind,
@@ -196,7 +249,8 @@ export class Post {
       viewerReaction: row.viewer_reaction,
       viewerFollowing: row.viewer_following,
       idea: row.idea_status
-        ? {
+        ? Object.assign(new IdeaDetails(), {
+            post: facts,
             status: row.idea_status,
             voteCount: row.vote_count,
             viewerVoted: row.viewer_voted,
@@ -204,7 +258,7 @@ export class Post {
             estimatedValue: row.estimated_value === null ? null : Number(row.estimated_value),
             mergedIntoId: row.merged_into ? toGlobalId('Post', row.merged_into) : null,
             statusChangedAt: row.status_changed_at,
-          }
+          })
         : null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,

@@ -2,18 +2,33 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { ConnectionArgs, toConnection, type Connection, type GraphQLContext } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
+import { Clock } from '@ruche/kernel';
 import { Uploads } from '@ruche/media';
+import { commentAbilities, postAbilities, spaceContentAbilities, type SpaceContentAbilities } from '@ruche/policy';
+import { SpaceAbilities } from '@ruche/spaces';
 import {
   AddCommentInput,
   Comment,
+  CommentAbilities,
   CommentConnection,
   CommentPayload,
   CommentsService,
   UpdateCommentInput,
 } from './comments';
 import { CreatePostInput, FeedArgs, PinPostInput, ReactInput, UpdatePostInput } from './post.inputs';
-import { Image, Post, PostConnection, PostPayload, PostRevision, PostRevisionConnection } from './post.types';
+import { ContentAccess } from './content-access';
+import {
+  Image,
+  Post,
+  PostAbilities,
+  PostConnection,
+  PostPayload,
+  PostRevision,
+  PostRevisionConnection,
+} from './post.types';
 import { PostsService } from './posts.service';
+
+const VIEWER_CAN = 'What the viewer may do with it: each flag is the decision the operation itself takes.';
 
 @Resolver(() => Post)
 export class PostsResolver {
@@ -21,6 +36,8 @@ export class PostsResolver {
     private readonly posts: PostsService,
     private readonly commentService: CommentsService,
     private readonly uploads: Uploads,
+    private readonly access: ContentAccess,
+    private readonly clock: Clock,
   ) {}
 
   @Mutation(() => PostPayload, {
@@ -97,6 +114,17 @@ export class PostsResolver {
       );
     return this.posts.revisions(post.postId, args);
   }
+
+  @ResolveField(() => PostAbilities, { description: VIEWER_CAN })
+  async viewerCan(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() post: Post,
+    @Context() ctx: GraphQLContext,
+  ): Promise<PostAbilities> {
+    const standing = await this.access.standing(ctx.loaders, viewer.userId, post.spaceUuid);
+    const facts = { isAuthor: post.authorId === viewer.userId, deleted: post.deleted, kind: post.kind };
+    return postAbilities(standing, facts, this.clock.now());
+  }
 }
 
 @Resolver(() => PostRevision)
@@ -111,7 +139,11 @@ export class PostRevisionResolver {
 
 @Resolver(() => Comment)
 export class CommentsResolver {
-  constructor(private readonly comments: CommentsService) {}
+  constructor(
+    private readonly comments: CommentsService,
+    private readonly access: ContentAccess,
+    private readonly clock: Clock,
+  ) {}
 
   @Mutation(() => CommentPayload, { description: 'Comment on a post, or answer a comment (parentId).' })
   async addComment(@CurrentViewer() viewer: Viewer, @Args('input') input: AddCommentInput): Promise<CommentPayload> {
@@ -130,5 +162,62 @@ export class CommentsResolver {
     @Args('commentId', { type: () => ID }) commentId: string,
   ): Promise<Comment> {
     return this.comments.remove(viewer.userId, commentId);
+  }
+
+  @ResolveField(() => CommentAbilities, { description: VIEWER_CAN })
+  async viewerCan(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() comment: Comment,
+    @Context() ctx: GraphQLContext,
+  ): Promise<CommentAbilities> {
+    const standing = await this.access.standing(ctx.loaders, viewer.userId, comment.spaceUuid);
+    return commentAbilities(
+      standing,
+      { isAuthor: comment.authorId === viewer.userId, deleted: comment.deleted },
+      { isAuthor: comment.post.authorId === viewer.userId, deleted: comment.post.deleted },
+      this.clock.now(),
+    );
+  }
+}
+
+/** The space flags of the content domain, on the spaces domain's `SpaceAbilities`. */
+@Resolver(() => SpaceAbilities)
+export class SpaceContentAbilitiesResolver {
+  constructor(
+    private readonly access: ContentAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  private async flags(viewer: Viewer, abilities: SpaceAbilities, ctx: GraphQLContext): Promise<SpaceContentAbilities> {
+    const standing = await this.access.standing(ctx.loaders, viewer.userId, abilities.spaceId);
+    return spaceContentAbilities(standing, this.clock.now());
+  }
+
+  @ResolveField(() => Boolean, { description: 'createPost (discussions, questions, ideas).' })
+  async post(@CurrentViewer() viewer: Viewer, @Parent() abilities: SpaceAbilities, @Context() ctx: GraphQLContext) {
+    return (await this.flags(viewer, abilities, ctx)).post;
+  }
+
+  @ResolveField(() => Boolean, { description: 'createPost of kind ANNOUNCEMENT.' })
+  async postAnnouncement(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() abilities: SpaceAbilities,
+    @Context() ctx: GraphQLContext,
+  ) {
+    return (await this.flags(viewer, abilities, ctx)).postAnnouncement;
+  }
+
+  @ResolveField(() => Boolean, { description: 'createCampaign.' })
+  async createCampaign(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() abilities: SpaceAbilities,
+    @Context() ctx: GraphQLContext,
+  ) {
+    return (await this.flags(viewer, abilities, ctx)).createCampaign;
+  }
+
+  @ResolveField(() => Boolean, { description: 'moderationQueue of the space, and resolveReport.' })
+  async moderate(@CurrentViewer() viewer: Viewer, @Parent() abilities: SpaceAbilities, @Context() ctx: GraphQLContext) {
+    return (await this.flags(viewer, abilities, ctx)).moderate;
   }
 }

@@ -10,14 +10,14 @@ import {
   type CursorPart,
 } from '@ruche/graphql';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { readableSpaceIdsSql, visibleContentSql, type ReactionKind } from '@ruche/policy';
+import { checkItemState, readableSpaceIdsSql, visibleContentSql, type ReactionKind } from '@ruche/policy';
 import { Uploads } from '@ruche/media';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
 import { Mentions } from './mentions';
 import { NewcomerLimits } from './newcomers';
 import type { CreatePostInput, FeedArgs, UpdatePostInput } from './post.inputs';
-import { Post, PostRevision, postSelectSql, type FeedOrder, type PostRow } from './post.types';
+import { Post, PostRevision, postSelectSql, stateOf, type FeedOrder, type PostRow } from './post.types';
 
 /** Keyset of each order: pinned first in a space feed, then the order's key, then the id (all descending). */
 const ORDER_KEY: Record<FeedOrder, { column: string; cursor: string; part: CursorPart }> = {
@@ -88,7 +88,7 @@ export class PostsService {
   async update(viewerId: string, input: UpdatePostInput): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.access.post(viewerId, input.postId, 'post.update');
-      if (row.deleted_at) throw badInput({ postId: ['a deleted post cannot be edited'] });
+      if (checkItemState(stateOf(row), 'post.update')) throw badInput({ postId: ['a deleted post cannot be edited'] });
       const byModerator = row.author_id !== viewerId;
       const mentions = input.mentions ? await this.mentions.resolve(input.mentions, row.space_id) : row.mentions;
       await this.newcomers.enforce(viewerId, row.space_id, {
@@ -153,7 +153,7 @@ export class PostsService {
   async pin(viewerId: string, postGlobalId: string, pinned: boolean): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.access.post(viewerId, postGlobalId, 'post.pin');
-      if (row.deleted_at) throw badInput({ postId: ['a deleted post cannot be pinned'] });
+      if (checkItemState(stateOf(row), 'post.pin')) throw badInput({ postId: ['a deleted post cannot be pinned'] });
       await this.db.manager.query('UPDATE posts SET pinned_at = $2 WHERE id = $1', [
         row.id,
         pinned ? this.clock.now() : null,
@@ -220,7 +220,7 @@ export class PostsService {
   async react(viewerId: string, postGlobalId: string, kind: ReactionKind): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.access.post(viewerId, postGlobalId, 'react');
-      if (row.deleted_at) throw notFound('Post');
+      if (checkItemState(stateOf(row), 'react')) throw notFound('Post');
       await this.db.manager.query(
         `INSERT INTO post_reactions (post_id, space_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (post_id, user_id) DO UPDATE SET kind = EXCLUDED.kind WHERE post_reactions.kind <> EXCLUDED.kind`,

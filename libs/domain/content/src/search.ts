@@ -136,6 +136,10 @@ function commentOf(r: HitRow): Comment | null {
     hidden: false,
     editedAt: r.c_edited_at,
     createdAt: r.c_created_at,
+    spaceUuid: r.space_id,
+    authorId: r.c_author_id,
+    // search finds no comment of a deleted post
+    post: { authorId: r.author_id, deleted: false },
   });
 }
 

@@ -12,6 +12,7 @@ import {
 } from './organizations/organization.entities';
 
 export { IdentityModule } from './identity.module';
+export { AccountsService } from './accounts/accounts.service';
 export { User } from './accounts/account.types';
 export { Organization } from './organizations/organization.types';
 export { Memberships } from './organizations/memberships';

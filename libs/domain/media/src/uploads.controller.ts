@@ -6,6 +6,7 @@ import {
   Param,
   PayloadTooLargeException,
   Post,
+  Query,
   Res,
   StreamableFile,
   UploadedFile,
@@ -18,8 +19,8 @@ import type { Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { badInput } from '@ruche/kernel';
-import { MAX_UPLOAD_BYTES } from './images';
-import { Uploads, type UploadedImage } from './uploads.service';
+import { MAX_UPLOAD_BYTES, VARIANT_WIDTHS } from './images';
+import { Uploads, type UploadedImage, type VariantWidth } from './uploads.service';
 
 /**
  * multer's refusals (file too large, more than one file, a field other than `file`, malformed multipart)
@@ -46,7 +47,17 @@ interface MultipartFile {
   buffer: Buffer;
 }
 
-/** `POST /uploads` (multipart field `file`) and `GET /uploads/:id`; both need a signed-in viewer. */
+/** `?w=`: absent, or one of the fixed widths (a free width would let anyone make the server resize at will). */
+function variantWidth(w: unknown): VariantWidth | undefined {
+  if (w === undefined) return undefined;
+  const width = VARIANT_WIDTHS.find((v) => String(v) === w);
+  if (width === undefined) throw badInput({ w: [`must be one of ${VARIANT_WIDTHS.join(', ')}`] });
+  return width;
+}
+
+/**
+ * `POST /uploads` (multipart field `file`) and `GET /uploads/:id[?w=<width>]`; both need a signed-in viewer.
+ */
 @Controller('uploads')
 export class UploadsController {
   constructor(private readonly uploads: Uploads) {}
@@ -66,11 +77,13 @@ export class UploadsController {
   async show(
     @CurrentViewer() viewer: Viewer,
     @Param('id') id: string,
+    @Query('w') w: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.uploads.open(viewer.userId, id);
+    const file = await this.uploads.open(viewer.userId, id, variantWidth(w));
     // Set only once access is granted: a refusal must not be cached. Private: the answer depends on the viewer.
-    res.setHeader('Cache-Control', 'private, max-age=300');
+    // Immutable: the bytes under a URL never change (stored once, under a key never reused).
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     return new StreamableFile(file.stream, { type: file.contentType, length: file.bytes });
   }

@@ -4,11 +4,28 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
 import { badInput, Clock, fromGlobalId, notFound, parseGlobalId, toGlobalId } from '@ruche/kernel';
 import { readableSpaceIdsSql } from '@ruche/policy';
-import { reencodeImage } from './images';
+import { reencodeImage, VARIANT_WIDTHS } from './images';
 import { MediaStorage } from './media-storage';
 
+/** One width an image is served in; `url` serves it to exactly those who may see the image. */
+export interface ImageVariant {
+  width: number;
+  height: number;
+  url: string;
+}
+
+/** What a client needs to show an image at the width of the screen (`srcset`). */
+interface Renditions {
+  /** More than one frame: an animated GIF or WebP (served as animated WebP). */
+  animated: boolean;
+  /** Every width the image is served in, narrowest first; the last is the image itself, at `url`. */
+  variants: ImageVariant[];
+  /** `variants` as an HTML `srcset` value (`<url> <width>w, ...`). */
+  srcset: string;
+}
+
 /** An uploaded image as clients see it; `url` serves its bytes to whoever may see it. */
-export interface UploadedImage {
+export interface UploadedImage extends Renditions {
   id: string;
   contentType: string;
   width: number;
@@ -18,15 +35,35 @@ export interface UploadedImage {
 }
 
 /** An image shown with a post. */
-export interface PostImage {
+export interface PostImage extends Renditions {
   id: string;
   url: string;
   width: number;
   height: number;
 }
 
+/** A stored narrower copy (`uploads.variants`). */
+interface StoredVariant {
+  width: number;
+  height: number;
+  bytes: number;
+  key: string;
+}
+
+/** A width asked for with `GET /uploads/:id?w=`. */
+export type VariantWidth = (typeof VARIANT_WIDTHS)[number];
+
 const globalIdOf = (id: string) => toGlobalId('Upload', id);
-const urlOf = (id: string) => `/uploads/${globalIdOf(id)}`;
+const urlOf = (id: string, width?: number) => `/uploads/${globalIdOf(id)}${width ? `?w=${width}` : ''}`;
+
+function renditionsOf(id: string, image: { width: number; height: number; frames: number }, stored: StoredVariant[]) {
+  const variants: ImageVariant[] = [
+    ...stored.map((v) => ({ width: v.width, height: v.height, url: urlOf(id, v.width) })),
+    { width: image.width, height: image.height, url: urlOf(id) },
+  ];
+  const srcset = variants.map((v) => `${v.url} ${v.width}w`).join(', ');
+  return { animated: image.frames > 1, variants, srcset } satisfies Renditions;
+}
 
 /**
  * Images uploaded by people, then attached to the post they illustrate. An image is private to its uploader
@@ -45,45 +82,83 @@ export class Uploads {
     const image = await reencodeImage(file);
     const id = randomUUID();
     const key = randomUUID();
-    await this.storage.put(key, image.bytes, image.contentType);
+    const variants: StoredVariant[] = image.variants.map((v) => ({
+      width: v.width,
+      height: v.height,
+      bytes: v.bytes.length,
+      key: randomUUID(),
+    }));
+    const keys = [key, ...variants.map((v) => v.key)];
     try {
+      await this.storage.put(key, image.bytes, image.contentType);
+      for (const [i, v] of variants.entries())
+        await this.storage.put(v.key, image.variants[i].bytes, image.contentType);
       await this.db.transaction(() =>
         this.db.manager.query(
-          `INSERT INTO uploads (id, owner_id, storage_key, content_type, bytes, width, height, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [id, viewerId, key, image.contentType, image.bytes.length, image.width, image.height, this.clock.now()],
+          `INSERT INTO uploads (id, owner_id, storage_key, content_type, bytes, width, height, frames, variants,
+                                created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            id,
+            viewerId,
+            key,
+            image.contentType,
+            image.bytes.length,
+            image.width,
+            image.height,
+            image.frames,
+            JSON.stringify(variants),
+            this.clock.now(),
+          ],
         ),
       );
     } catch (error) {
       // No row, no file: nothing could ever serve or clean it up.
-      await this.storage.delete(key).catch(() => undefined);
+      await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
       throw error;
     }
     const { contentType, width, height } = image;
-    return { id: globalIdOf(id), contentType, width, height, bytes: image.bytes.length, url: urlOf(id) };
+    return {
+      id: globalIdOf(id),
+      contentType,
+      width,
+      height,
+      bytes: image.bytes.length,
+      url: urlOf(id),
+      ...renditionsOf(id, image, variants),
+    };
   }
 
   /**
    * The bytes of an upload, if the viewer may see it; otherwise NOT_FOUND, exactly as for a missing id.
    * Row-level security already narrows the rows; the check repeats the rule in full (attached images follow
-   * their post).
+   * their post). Every width is one row, so one check: a variant is served to exactly those who may see the
+   * image. `width` picks the narrowest stored rendition at least that wide, else the image itself (never
+   * upscaled; uploads older than variants have none).
    */
-  async open(viewerId: string, globalId: string): Promise<{ stream: Readable; contentType: string; bytes: number }> {
+  async open(
+    viewerId: string,
+    globalId: string,
+    width?: VariantWidth,
+  ): Promise<{ stream: Readable; contentType: string; bytes: number }> {
     const id = fromGlobalId(globalId, 'Upload');
-    const [row]: { storage_key: string; content_type: string; bytes: number }[] = await this.db.transaction(() =>
-      this.db.manager.query(
-        `SELECT u.storage_key, u.content_type, u.bytes FROM uploads u
+    const [row]: { storage_key: string; content_type: string; bytes: number; variants: StoredVariant[] }[] =
+      await this.db.transaction(() =>
+        this.db.manager.query(
+          `SELECT u.storage_key, u.content_type, u.bytes, u.variants FROM uploads u
          WHERE u.id = $1
            AND ((u.post_id IS NULL AND u.owner_id = $2)
              OR (u.space_id IN ${readableSpaceIdsSql('$2')} AND EXISTS (
                    SELECT 1 FROM posts p WHERE p.id = u.post_id AND p.space_id = u.space_id AND p.deleted_at IS NULL
                      AND (p.hidden_at IS NULL OR u.owner_id = $2))))`,
-        [id, viewerId],
-      ),
-    );
-    const stream = row && (await this.storage.get(row.storage_key));
-    if (!row || !stream) throw notFound('Upload');
-    return { stream, contentType: row.content_type, bytes: row.bytes };
+          [id, viewerId],
+        ),
+      );
+    if (!row) throw notFound('Upload');
+    const variant = width === undefined ? undefined : row.variants.find((v) => v.width >= width);
+    const stream = await this.storage.get(variant?.key ?? row.storage_key);
+    if (!stream) throw notFound('Upload');
+    return { stream, contentType: row.content_type, bytes: variant?.bytes ?? row.bytes };
   }
 
   /**
@@ -121,16 +196,30 @@ export class Uploads {
    */
   async forPost(postIds: readonly string[]): Promise<PostImage[][]> {
     if (postIds.length === 0) return [];
-    const rows: { id: string; post_id: string; width: number; height: number }[] = await this.db.transaction(() =>
+    const rows: {
+      id: string;
+      post_id: string;
+      width: number;
+      height: number;
+      frames: number;
+      variants: StoredVariant[];
+    }[] = await this.db.transaction(() =>
       this.db.manager.query(
-        `SELECT id, post_id, width, height FROM uploads WHERE post_id = ANY ($1::uuid[]) ORDER BY created_at, id`,
+        `SELECT id, post_id, width, height, frames, variants FROM uploads WHERE post_id = ANY ($1::uuid[])
+         ORDER BY created_at, id`,
         [[...new Set(postIds)]],
       ),
     );
     const byPost = new Map<string, PostImage[]>();
     for (const r of rows) {
       const list = byPost.get(r.post_id) ?? [];
-      list.push({ id: globalIdOf(r.id), url: urlOf(r.id), width: r.width, height: r.height });
+      list.push({
+        id: globalIdOf(r.id),
+        url: urlOf(r.id),
+        width: r.width,
+        height: r.height,
+        ...renditionsOf(r.id, r, r.variants),
+      });
       byPost.set(r.post_id, list);
     }
     return postIds.map((id) => byPost.get(id) ?? []);

@@ -5,7 +5,7 @@ import { Db } from '@ruche/database';
 import { Clock, consentRequired, notFound, sha256Hex, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from './space-access';
 import type { ConsentInput } from './space.inputs';
-import { ConsentRecord, PendingConsent } from './space.types';
+import { ConsentRecord, MyConsent, PendingConsent } from './space.types';
 
 /** What a customer consents to when joining a hybrid space (GDPR: one purpose per record). */
 export const SPACE_PARTICIPATION = 'SPACE_PARTICIPATION';
@@ -152,6 +152,40 @@ export class ConsentLedger {
         text: policy!.text,
         source: 'RENEWAL',
       });
+    });
+  }
+
+  /**
+   * The viewer's own consents, newest first: per space they still take part in, the latest unwithdrawn
+   * record and the exact text it accepted. Only the subject's records (row-level security agrees); a
+   * withdrawn consent ends the membership, so the space leaves this list with it.
+   */
+  async mine(viewerId: string): Promise<MyConsent[]> {
+    return this.db.transaction(async () => {
+      const rows: (ConsentRow & { space_name: string; consent_version: number; text: string })[] =
+        await this.db.manager.query(
+          `SELECT * FROM (
+             SELECT DISTINCT ON (c.space_id) c.id, c.space_id, c.purpose, c.policy_version, c.text_hash, c.granted_at,
+               c.withdrawn_at, s.name AS space_name, s.consent_version, p.text
+             FROM consent_records c
+             JOIN space_memberships sm ON sm.space_id = c.space_id AND sm.user_id = c.subject_id
+             JOIN spaces s ON s.id = c.space_id
+             JOIN space_consent_policies p ON p.space_id = c.space_id AND p.version = c.policy_version
+             WHERE c.subject_id = $1 AND c.withdrawn_at IS NULL AND c.purpose = $2
+             ORDER BY c.space_id, c.policy_version DESC, c.granted_at DESC
+           ) latest ORDER BY granted_at DESC, space_id`,
+          [viewerId, SPACE_PARTICIPATION],
+        );
+      return rows.map((r) =>
+        Object.assign(new MyConsent(), {
+          spaceId: toGlobalId('Space', r.space_id),
+          spaceUuid: r.space_id,
+          spaceName: r.space_name,
+          record: ConsentRecord.from(r),
+          text: r.text,
+          current: r.policy_version === r.consent_version,
+        }),
+      );
     });
   }
 

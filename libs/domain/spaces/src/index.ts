@@ -1,3 +1,6 @@
 export { SpacesModule } from './spaces.module';
 export { SpaceAccess, type AuthorizedSpace } from './space-access';
-export { Badge, CustomerAccount, Space } from './space.types';
+export { SpacesService } from './spaces.service';
+export { InvitationsService } from './invitations.service';
+export { CustomerAccountsService } from './customer-accounts.service';
+export { Badge, CustomerAccount, Space, SpaceAbilities } from './space.types';

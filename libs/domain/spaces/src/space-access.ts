@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
+import { alignByKey, type LoaderRegistry } from '@ruche/graphql';
 import { Clock, consentRequired, enforce, fromGlobalId, notFound } from '@ruche/kernel';
 import {
   decideSpaceAction,
@@ -8,6 +9,7 @@ import {
   type SpaceAction,
   type SpaceFacts,
   type SpaceRole,
+  type SpaceStanding,
   type ViewerInSpace,
 } from '@ruche/policy';
 import type { SpaceRow } from './space.types';
@@ -17,11 +19,14 @@ export interface SpaceAccessRow extends SpaceRow {
   space_role: SpaceRole | null;
   consent: ConsentState;
   invited: boolean;
+  other_owners: number;
 }
 
-export interface AuthorizedSpace {
+/** The space and what the viewer is to it: the facts every space and content rule decides on. */
+export interface AuthorizedSpace extends SpaceStanding {
   space: SpaceRow;
   viewer: ViewerInSpace;
+  facts: SpaceFacts;
 }
 
 /**
@@ -53,17 +58,23 @@ export class SpaceAccess {
    * hidden from them (or missing); 'INVITED' when row-level security hides it but they hold an invitation
    * to it, so they already know it exists and are asked to accept it.
    */
-  async find(viewerId: string, spaceId: string): Promise<(AuthorizedSpace & { facts: SpaceFacts }) | 'INVITED' | null> {
-    const row = await this.load(viewerId, spaceId);
+  async find(viewerId: string, spaceId: string): Promise<AuthorizedSpace | 'INVITED' | null> {
+    const [row] = await this.load(viewerId, [spaceId]);
     if (!row) return (await this.hasPendingInvitation(viewerId, spaceId)) ? 'INVITED' : null;
-    const viewer: ViewerInSpace = {
-      orgRole: row.org_role,
-      spaceRole: row.space_role,
-      consent: row.consent,
-      invited: row.invited,
-    };
-    const facts: SpaceFacts = { kind: row.kind, visibility: row.visibility, membersCanInvite: row.members_can_invite };
-    return { space: row, viewer, facts };
+    return standingOf(row);
+  }
+
+  /**
+   * What the viewer is to a space they can see, for `viewerCan`: batched per request (a page of spaces, posts
+   * or comments costs one query), loaded once per space. Null when the space is hidden from them.
+   */
+  viewerIn(loaders: LoaderRegistry, viewerId: string, spaceId: string): Promise<AuthorizedSpace | null> {
+    return loaders
+      .get<string, AuthorizedSpace | null>('spaceStanding', async (ids) => {
+        const rows = await this.db.transaction(() => this.load(viewerId, [...ids]));
+        return alignByKey(ids, rows.map(standingOf), (found) => found.space.id);
+      })
+      .load(spaceId);
   }
 
   /** Locks the space row for the rest of the transaction (membership changes that check counts). */
@@ -71,8 +82,8 @@ export class SpaceAccess {
     await this.db.manager.query('SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE', [spaceId]);
   }
 
-  private async load(viewerId: string, spaceId: string): Promise<SpaceAccessRow | null> {
-    const rows: SpaceAccessRow[] = await this.db.manager.query(
+  private load(viewerId: string, spaceIds: string[]): Promise<SpaceAccessRow[]> {
+    return this.db.manager.query(
       `SELECT s.*, om.role AS org_role, sm.role AS space_role,
          CASE
            WHEN EXISTS (SELECT 1 FROM consent_records c
@@ -83,14 +94,16 @@ export class SpaceAccess {
          END AS consent,
          EXISTS (SELECT 1 FROM invitations i JOIN users u ON u.id = $2
                  WHERE i.space_id = s.id AND i.email = u.email AND i.accepted_at IS NULL
-                   AND i.revoked_at IS NULL AND i.expires_at > $3) AS invited
+                   AND i.revoked_at IS NULL AND i.expires_at > $3) AS invited,
+         CASE WHEN sm.role = 'OWNER' THEN (SELECT count(*) FROM space_memberships o
+                                            WHERE o.space_id = s.id AND o.role = 'OWNER' AND o.user_id <> $2)::int
+              ELSE 0 END AS other_owners
        FROM spaces s
        LEFT JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = $2
        LEFT JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = $2
-       WHERE s.id = $1`,
-      [spaceId, viewerId, this.clock.now()],
+       WHERE s.id = ANY ($1::uuid[])`,
+      [spaceIds, viewerId, this.clock.now()],
     );
-    return rows[0] ?? null;
   }
 
   private async hasPendingInvitation(viewerId: string, spaceId: string): Promise<boolean> {
@@ -101,4 +114,15 @@ export class SpaceAccess {
     );
     return rows.length > 0;
   }
+}
+
+function standingOf(row: SpaceAccessRow): AuthorizedSpace {
+  const viewer: ViewerInSpace = {
+    orgRole: row.org_role,
+    spaceRole: row.space_role,
+    consent: row.consent,
+    invited: row.invited,
+  };
+  const facts: SpaceFacts = { kind: row.kind, visibility: row.visibility, membersCanInvite: row.members_can_invite };
+  return { space: row, viewer, facts, otherOwners: row.other_owners };
 }

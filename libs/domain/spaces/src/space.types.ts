@@ -6,6 +6,7 @@ import {
   SPACE_ROLES,
   SPACE_VISIBILITIES,
   type BadgeKind,
+  type SpaceAbilities as SpaceAbilityFlags,
   type SpaceKind,
   type SpaceRole,
   type SpaceVisibility,
@@ -102,6 +103,28 @@ export class Space {
       updatedAt: row.updated_at,
     });
   }
+}
+
+@ObjectType({
+  description:
+    'What the viewer may do in the space, decided by the same policy as the operations themselves. ' +
+    "Conditions on an operation's own input (whom to remove, which role) are checked when it runs.",
+})
+export class SpaceAbilities implements SpaceAbilityFlags {
+  @Field({ description: 'updateSpace.' }) update!: boolean;
+  @Field({ description: 'setSpaceRole.' }) setMemberRole!: boolean;
+  @Field({ description: 'joinSpace.' }) join!: boolean;
+  @Field({ description: 'leaveSpace (an owner only while another owner stays).' }) leave!: boolean;
+  @Field({ description: 'spaceMembers.' }) listMembers!: boolean;
+  @Field({ description: 'removeSpaceMember (moderators remove members and customers only).' }) removeMember!: boolean;
+  @Field({ description: 'inviteToSpace.' }) invite!: boolean;
+  @Field({ description: "Space.invitations, and revokeInvitation of someone else's invitation." })
+  manageInvitations!: boolean;
+  @Field({ description: 'withdrawConsent.' }) withdrawConsent!: boolean;
+  @Field({ description: 'renewConsent.' }) renewConsent!: boolean;
+
+  /** Internal: the space's uuid, for the flags other domains add (content: post, moderate…). */
+  spaceId!: string;
 }
 
 export const SpaceConnection = ConnectionType(Space);
@@ -203,6 +226,22 @@ export class PendingConsent {
   @Field(() => ID) spaceId!: string;
   @Field() spaceName!: string;
   @Field(() => ConsentPolicy) policy!: ConsentPolicy;
+}
+
+@ObjectType({
+  description:
+    "One of the viewer's own consents: the latest unwithdrawn record for a space they take part in, with the text accepted.",
+})
+export class MyConsent {
+  @Field(() => ID) spaceId!: string;
+  @Field() spaceName!: string;
+  @Field(() => ConsentRecord) record!: ConsentRecord;
+  @Field({ description: 'The exact text of the policy version accepted.' }) text!: string;
+  @Field({ description: 'False once the space published a newer version (see pendingConsents and renewConsent).' })
+  current!: boolean;
+
+  /** Internal: the space's uuid, for viewerCan. */
+  spaceUuid!: string;
 }
 
 @ObjectType()

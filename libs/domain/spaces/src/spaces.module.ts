@@ -1,18 +1,23 @@
 import { Module } from '@nestjs/common';
+import { NodeModule } from '@ruche/graphql';
 import { IdentityModule } from '@ruche/identity';
 import { ConsentLedger } from './consent-ledger';
 import { CustomerAccountsService } from './customer-accounts.service';
-import { InvitationPageController } from './invitation-page.controller';
 import { InvitationsService } from './invitations.service';
-import { NodeResolver } from './node.resolver';
 import { SpaceAccess } from './space-access';
-import { CustomerAccountsResolver, InvitationsResolver, SpaceMemberResolver, SpacesResolver } from './spaces.resolver';
+import {
+  CustomerAccountsResolver,
+  InvitationsResolver,
+  MyConsentResolver,
+  SpaceMemberResolver,
+  SpacesResolver,
+} from './spaces.resolver';
+import { SpacesNodes } from './spaces.nodes';
 import { SpacesService } from './spaces.service';
 
-/** Spaces, customer accounts, invitations and the consent ledger; `node(id)` across domains. */
+/** Spaces, customer accounts, invitations and the consent ledger; registers Space and CustomerAccount for `node(id)`. */
 @Module({
-  imports: [IdentityModule],
-  controllers: [InvitationPageController],
+  imports: [IdentityModule, NodeModule],
   providers: [
     SpaceAccess,
     SpacesService,
@@ -22,8 +27,9 @@ import { SpacesService } from './spaces.service';
     SpacesResolver,
     SpaceMemberResolver,
     InvitationsResolver,
+    MyConsentResolver,
     CustomerAccountsResolver,
-    NodeResolver,
+    SpacesNodes,
   ],
   exports: [SpaceAccess],
 })

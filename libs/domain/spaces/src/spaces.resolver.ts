@@ -4,6 +4,7 @@ import { CurrentViewer, Public, type Viewer } from '@ruche/auth';
 import { ConnectionArgs, GqlThrottlerGuard, type Connection, type GraphQLContext } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
 import { notFound } from '@ruche/kernel';
+import { spaceAbilities } from '@ruche/policy';
 import { ConsentLedger } from './consent-ledger';
 import { CustomerAccountsService } from './customer-accounts.service';
 import { InvitationsService } from './invitations.service';
@@ -30,8 +31,10 @@ import {
   InvitationPayload,
   InvitationPreview,
   LeaveSpacePayload,
+  MyConsent,
   PendingConsent,
   Space,
+  SpaceAbilities,
   SpaceConnection,
   SpaceMember,
   SpaceMemberConnection,
@@ -39,6 +42,7 @@ import {
   type CustomerAccount,
   type Invitation,
 } from './space.types';
+import { SpaceAccess } from './space-access';
 import { SpacesService } from './spaces.service';
 
 @Resolver(() => Space)
@@ -46,6 +50,7 @@ export class SpacesResolver {
   constructor(
     private readonly spaceService: SpacesService,
     private readonly invitationService: InvitationsService,
+    private readonly access: SpaceAccess,
   ) {}
 
   @Mutation(() => SpacePayload, {
@@ -116,6 +121,18 @@ export class SpacesResolver {
     @Args() args: ConnectionArgs,
   ): Promise<Connection<Invitation>> {
     return this.invitationService.forSpace(viewer.userId, space.spaceId, args);
+  }
+
+  @ResolveField(() => SpaceAbilities, {
+    description: 'What the viewer may do here: each flag is the decision the operation itself takes.',
+  })
+  async viewerCan(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() space: Space,
+    @Context() ctx: GraphQLContext,
+  ): Promise<SpaceAbilities> {
+    const standing = await this.access.viewerIn(ctx.loaders, viewer.userId, space.spaceId);
+    return Object.assign(new SpaceAbilities(), spaceAbilities(standing), { spaceId: space.spaceId });
   }
 }
 
@@ -208,6 +225,32 @@ export class InvitationsResolver {
   })
   pendingConsents(@CurrentViewer() viewer: Viewer): Promise<PendingConsent[]> {
     return this.consent.pending(viewer.userId);
+  }
+
+  @Query(() => [MyConsent], {
+    description:
+      "The viewer's own consents, newest first: per space they take part in, the latest unwithdrawn record and the text accepted.",
+  })
+  myConsents(@CurrentViewer() viewer: Viewer): Promise<MyConsent[]> {
+    return this.consent.mine(viewer.userId);
+  }
+}
+
+@Resolver(() => MyConsent)
+export class MyConsentResolver {
+  constructor(private readonly access: SpaceAccess) {}
+
+  @ResolveField(() => SpaceAbilities, {
+    description: 'What the viewer may do in that space (withdrawConsent, renewConsent…), as on Space.viewerCan.',
+  })
+  async viewerCan(
+    @CurrentViewer() viewer: Viewer,
+    @Parent() consent: MyConsent,
+    @Context() ctx: GraphQLContext,
+  ): Promise<SpaceAbilities> {
+    const standing = await this.access.viewerIn(ctx.loaders, viewer.userId, consent.spaceUuid);
+    if (!standing) throw notFound('Space');
+    return Object.assign(new SpaceAbilities(), spaceAbilities(standing), { spaceId: consent.spaceUuid });
   }
 }
 

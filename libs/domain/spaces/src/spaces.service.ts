@@ -5,7 +5,15 @@ import { Db } from '@ruche/database';
 import { cursorTimestampSql, decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { Memberships } from '@ruche/identity';
 import { badInput, conflict, enforce, forbidden, fromGlobalId, notFound, sha256Hex } from '@ruche/kernel';
-import { badgeOf, canCreateSpace, canRemoveSpaceMember, readableSpaceIdsSql, type SpaceRole } from '@ruche/policy';
+import {
+  badgeOf,
+  canCreateSpace,
+  canRemoveSpaceMember,
+  checkJoinSpace,
+  checkLeaveSpace,
+  readableSpaceIdsSql,
+  type SpaceRole,
+} from '@ruche/policy';
 import { ConsentLedger } from './consent-ledger';
 import { SpaceAccess } from './space-access';
 import type { CreateSpaceInput, SetSpaceRoleInput, SpacesArgs, UpdateSpaceInput } from './space.inputs';
@@ -21,6 +29,8 @@ export function defaultConsentText(spaceName: string, organizationName: string):
     'shared stays, attributed to you.',
   ].join(' ');
 }
+
+const lastOwner = () => conflict('A space must keep at least one owner: make someone else owner first', 'LAST_OWNER');
 
 @Injectable()
 export class SpacesService {
@@ -156,8 +166,10 @@ export class SpacesService {
 
   async join(viewerId: string, spaceGlobalId: string): Promise<Space> {
     return this.db.transaction(async () => {
-      const { space, viewer } = await this.access.authorize(viewerId, spaceGlobalId, 'space.join');
-      if (viewer.spaceRole) throw conflict('You are already a member of this space', 'ALREADY_MEMBER');
+      const { space, viewer, facts } = await this.access.authorize(viewerId, spaceGlobalId, 'space.join');
+      if (checkJoinSpace(viewer, facts) === 'ALREADY_MEMBER') {
+        throw conflict('You are already a member of this space', 'ALREADY_MEMBER');
+      }
       await this.db.manager.query(`INSERT INTO space_memberships (space_id, user_id, role) VALUES ($1, $2, 'MEMBER')`, [
         space.id,
         viewerId,
@@ -169,12 +181,13 @@ export class SpacesService {
   /** Leaving a space; for a customer it is the withdrawal of their consent. */
   async leave(viewerId: string, spaceGlobalId: string): Promise<void> {
     await this.db.transaction(async () => {
-      const { space, viewer } = await this.access.authorize(viewerId, spaceGlobalId, 'space.leave');
+      const { space, viewer, facts } = await this.access.authorize(viewerId, spaceGlobalId, 'space.leave');
       if (viewer.spaceRole === 'CUSTOMER') {
         await this.consent.withdraw(viewerId, spaceGlobalId);
         return;
       }
-      if (viewer.spaceRole === 'OWNER') await this.assertAnotherOwner(space.id, viewerId);
+      const otherOwners = viewer.spaceRole === 'OWNER' ? await this.otherOwners(space.id, viewerId) : 0;
+      if (checkLeaveSpace(viewer, facts, otherOwners) === 'LAST_OWNER') throw lastOwner();
       await this.db.manager.query('DELETE FROM space_memberships WHERE space_id = $1 AND user_id = $2', [
         space.id,
         viewerId,
@@ -322,13 +335,16 @@ export class SpacesService {
     );
   }
 
-  private async assertAnotherOwner(spaceId: string, leavingUserId: string): Promise<void> {
+  /** The owners of the space besides `userId`, their rows locked until the end of the transaction. */
+  private async otherOwners(spaceId: string, userId: string): Promise<number> {
     const owners: { user_id: string }[] = await this.db.manager.query(
       `SELECT user_id FROM space_memberships WHERE space_id = $1 AND role = 'OWNER' FOR UPDATE`,
       [spaceId],
     );
-    if (!owners.some((o) => o.user_id !== leavingUserId)) {
-      throw conflict('A space must keep at least one owner: make someone else owner first', 'LAST_OWNER');
-    }
+    return owners.filter((o) => o.user_id !== userId).length;
+  }
+
+  private async assertAnotherOwner(spaceId: string, leavingUserId: string): Promise<void> {
+    if ((await this.otherOwners(spaceId, leavingUserId)) < 1) throw lastOwner();
   }
 }

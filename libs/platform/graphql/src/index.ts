@@ -6,4 +6,5 @@ export * from './graphql-context';
 export * from './throttler.guard';
 export * from './domain-error.filter';
 export * from './node';
+export * from './node-registry';
 export * from './query-limits';

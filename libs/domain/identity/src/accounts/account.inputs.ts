@@ -23,7 +23,11 @@ export class SignInInput {
 
 @InputType()
 export class RefreshSessionInput {
-  @Field() @IsString() @Length(1, 128) refreshToken!: string;
+  @Field({ nullable: true, description: 'Omitted by browsers: the session cookie is used instead.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  refreshToken?: string;
 }
 
 @InputType()

@@ -32,8 +32,13 @@ export class User {
 export class AuthPayload {
   @Field({ description: 'Short-lived JWT; send as `Authorization: Bearer <token>`.' }) accessToken!: string;
   @Field() accessTokenExpiresAt!: Date;
-  @Field({ description: 'Opaque, single use: exchange it with refreshSession for a new pair.' })
-  refreshToken!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Opaque, single use: exchange it with refreshSession for a new pair. Null for browser sessions ' +
+      '(`x-ruche-session: cookie`), whose refresh token is an HttpOnly cookie.',
+  })
+  refreshToken!: string | null;
   @Field(() => User) user!: User;
 }
 

@@ -1,52 +1,77 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { UseGuards } from '@nestjs/common';
 import { CurrentViewer, Public, type Viewer } from '@ruche/auth';
-import { GqlThrottlerGuard, OkPayload } from '@ruche/graphql';
-import { notFound } from '@ruche/kernel';
+import { AppConfig } from '@ruche/config';
+import { GqlThrottlerGuard, OkPayload, type GraphQLContext } from '@ruche/graphql';
+import { notFound, unauthenticated } from '@ruche/kernel';
 import { RefreshSessionInput, SignInInput, SignOutInput, SignUpInput, VerifyEmailInput } from './account.inputs';
 import { AuthPayload, User, VerifyEmailPayload } from './account.types';
 import { AccountsService, type SignedIn } from './accounts.service';
-
-function toPayload(result: SignedIn): AuthPayload {
-  return {
-    accessToken: result.accessToken,
-    accessTokenExpiresAt: result.accessTokenExpiresAt,
-    refreshToken: result.refreshToken,
-    user: User.from(result.user, result.user.id),
-  };
-}
+import {
+  clearRefreshCookie,
+  refreshTokenFromCookie,
+  setRefreshCookie,
+  wantsCookieSession,
+} from './session-cookie';
 
 @Resolver()
 export class AccountsResolver {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The token pair as the client asked for it: in the answer, or the refresh token in the session cookie. */
+  private toPayload(result: SignedIn, ctx: GraphQLContext): AuthPayload {
+    const cookie = wantsCookieSession(ctx.req);
+    if (cookie) setRefreshCookie(ctx.res, this.config, result.refreshToken);
+    return {
+      accessToken: result.accessToken,
+      accessTokenExpiresAt: result.accessTokenExpiresAt,
+      refreshToken: cookie ? null : result.refreshToken,
+      user: User.from(result.user, result.user.id),
+    };
+  }
 
   @Public()
   @UseGuards(GqlThrottlerGuard)
   @Mutation(() => AuthPayload, { description: 'Creates an account, signs it in and mails an e-mail verification link.' })
-  async signUp(@Args('input') input: SignUpInput): Promise<AuthPayload> {
-    return toPayload(await this.accounts.signUp(input));
+  async signUp(@Args('input') input: SignUpInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
+    return this.toPayload(await this.accounts.signUp(input), ctx);
   }
 
   @Public()
   @UseGuards(GqlThrottlerGuard)
   @Mutation(() => AuthPayload)
-  async signIn(@Args('input') input: SignInInput): Promise<AuthPayload> {
-    return toPayload(await this.accounts.signIn(input));
+  async signIn(@Args('input') input: SignInInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
+    return this.toPayload(await this.accounts.signIn(input), ctx);
   }
 
   @Public()
   @UseGuards(GqlThrottlerGuard)
-  @Mutation(() => AuthPayload, { description: 'Exchanges a refresh token (single use) for a new token pair.' })
-  async refreshSession(@Args('input') input: RefreshSessionInput): Promise<AuthPayload> {
-    return toPayload(await this.accounts.refreshSession(input.refreshToken));
+  @Mutation(() => AuthPayload, {
+    description:
+      'Exchanges a refresh token (single use) for a new token pair; without one, the session cookie of a browser.',
+  })
+  async refreshSession(@Args('input') input: RefreshSessionInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
+    const token = input.refreshToken ?? refreshTokenFromCookie(ctx.req);
+    if (!token) throw unauthenticated('No session', 'INVALID_REFRESH_TOKEN');
+    try {
+      return this.toPayload(await this.accounts.refreshSession(token), ctx);
+    } catch (error) {
+      if (!input.refreshToken) clearRefreshCookie(ctx.res, this.config);
+      throw error;
+    }
   }
 
   @Mutation(() => OkPayload, { description: 'Ends this session, or every session with `everywhere: true`.' })
   async signOut(
     @CurrentViewer() viewer: Viewer,
+    @Context() ctx: GraphQLContext,
     @Args('input', { type: () => SignOutInput, nullable: true }) input?: SignOutInput,
   ): Promise<OkPayload> {
     await this.accounts.signOut(viewer, input?.everywhere ?? false);
+    clearRefreshCookie(ctx.res, this.config);
     return { ok: true };
   }
 

@@ -1,10 +1,25 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ConnectionType, Node } from '@ruche/graphql';
 import { toGlobalId } from '@ruche/kernel';
-import type { OrgRole } from '@ruche/policy';
+import type { OrganizationAbilities as OrganizationAbilityFlags, OrgRole } from '@ruche/policy';
 import { User } from '../accounts/account.types';
 import type { OrganizationEntity } from './organization.entities';
 import { OrgRoleEnum } from './organization.inputs';
+
+@ObjectType({
+  description: 'What the viewer may do with the organization, decided by the same policy as the operations themselves.',
+})
+export class OrganizationAbilities implements OrganizationAbilityFlags {
+  @Field({ description: 'addOrganizationMember.' }) addMember!: boolean;
+  @Field({ description: 'setOrganizationRole (which role to whom is still checked per change).' })
+  setMemberRole!: boolean;
+  @Field({ description: 'Organization.members.' }) listMembers!: boolean;
+  @Field({ description: 'createSpace of kind INTERNAL.' }) createSpace!: boolean;
+  @Field({ description: 'createSpace of kind HYBRID.' }) createHybridSpace!: boolean;
+  @Field({ description: 'createCustomerAccount.' }) createCustomerAccount!: boolean;
+  @Field({ description: 'customerAccounts.' }) listCustomerAccounts!: boolean;
+  @Field({ description: 'auditLog.' }) readAuditLog!: boolean;
+}
 
 @ObjectType({ implements: () => [Node], description: 'A company using Ruche (the tenant).' })
 export class Organization {

@@ -1,14 +1,15 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { ConnectionArgs, type Connection, type GraphQLContext } from '@ruche/graphql';
-import { forbidden, notFound } from '@ruche/kernel';
-import { isEmployee } from '@ruche/policy';
+import { enforce, notFound, parseGlobalId } from '@ruche/kernel';
+import { decideOrgAction, isEmployee, organizationAbilities } from '@ruche/policy';
 import { User } from '../accounts/account.types';
 import { UsersLoader } from '../accounts/users.loader';
 import { AddOrganizationMemberInput, CreateOrganizationInput, SetOrganizationRoleInput } from './organization.inputs';
 import {
   CreateOrganizationPayload,
   Organization,
+  OrganizationAbilities,
   OrganizationMember,
   OrganizationMemberConnection,
   OrganizationMemberPayload,
@@ -63,9 +64,29 @@ export class OrganizationsResolver {
 
   @ResolveField(() => OrganizationMemberConnection, { description: 'Employees only.' })
   async members(@Parent() org: Organization, @Args() args: ConnectionArgs): Promise<Connection<MemberNode>> {
-    if (!isEmployee(org.viewerRole)) throw forbidden();
+    enforce(decideOrgAction(org.viewerRole, 'org.members.list'), 'Organization');
     const page = await this.organizations.members(org.organizationId, args);
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toMember(e.node) })) };
+  }
+
+  @ResolveField(() => OrganizationAbilities, {
+    description: 'What the viewer may do here: each flag is the decision the operation itself takes.',
+  })
+  viewerCan(@Parent() org: Organization): OrganizationAbilities {
+    return organizationAbilities(org.viewerRole);
+  }
+}
+
+@Resolver(() => User)
+export class UserOrganizationsResolver {
+  constructor(private readonly service: OrganizationsService) {}
+
+  @ResolveField(() => [Organization], {
+    description: 'The organizations this person belongs to, with their role; only on `me` (empty for anyone else).',
+  })
+  async organizations(@Parent() user: User, @CurrentViewer() viewer: Viewer): Promise<Organization[]> {
+    if (parseGlobalId(user.id)?.id !== viewer.userId) return [];
+    return (await this.service.ofViewer(viewer)).map(({ org, role }) => Organization.from(org, role));
   }
 }
 

@@ -131,6 +131,20 @@ export class OrganizationsService {
     });
   }
 
+  /** The organizations the viewer is a member of, with their role in each, by name. */
+  async ofViewer(viewer: Viewer): Promise<{ org: OrganizationEntity; role: OrgRole }[]> {
+    return this.db.transaction(async () => {
+      const rows: { id: string; role: OrgRole }[] = await this.db.manager.query(
+        `SELECT o.id, m.role FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 ORDER BY o.name, o.id`,
+        [viewer.userId],
+      );
+      const orgs = await this.db.manager.getRepository(OrganizationEntity).findBy(rows.map((r) => ({ id: r.id })));
+      const byId = new Map(orgs.map((o) => [o.id, o]));
+      return rows.filter((r) => byId.has(r.id)).map((r) => ({ org: byId.get(r.id)!, role: r.role }));
+    });
+  }
+
   async emailDomains(organizationId: string): Promise<string[]> {
     const rows: { domain: string }[] = await this.db.transaction(() =>
       this.db.manager.query('SELECT domain FROM organization_domains WHERE organization_id = $1 ORDER BY domain', [
