@@ -87,6 +87,12 @@ function depConstraints({ testing }) {
     // Media stores and serves images; content attaches them to posts (content depends on media, never back).
     { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // The web app talks to the server over HTTP and sockets only: no workspace library, no server package.
+    {
+      sourceTag: 'scope:web',
+      onlyDependOnLibsWithTags: [],
+      bannedExternalImports: [...NESTJS, ...withSubpaths('typeorm', 'pg', 'express', 'socket.io', 'sharp', 'pino')],
+    },
   ];
 }
 
@@ -102,7 +108,7 @@ const boundaries = (testing) => [
 const TEST_FILES = ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**', 'libs/testing/**'];
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', '.data/', '.nx/', 'coverage/']),
+  globalIgnores(['dist/', 'node_modules/', '.data/', '.nx/', 'coverage/', 'test-output/', 'apps/web/src/gql/']),
 
   tseslint.configs.recommended,
 
@@ -131,7 +137,7 @@ export default defineConfig(
           property: 'env',
           message:
             'Do not read process.env here: inject the typed AppConfig from @ruche/config. Only libs/platform/config, ' +
-            'apps/*/src/main.ts, apps/*/src/migrate.ts, test/, libs/testing/, tools/ and bench/ may read the environment.',
+            'apps/*/src/main.ts, apps/*/src/migrate.ts, apps/*/src/seed-demo.ts, test/, libs/testing/, tools/ and bench/ may read the environment.',
         },
       ],
       'no-restricted-imports': [
@@ -172,12 +178,20 @@ export default defineConfig(
       'libs/platform/config/**',
       'apps/*/src/main.ts',
       'apps/*/src/migrate.ts',
+      'apps/*/src/seed-demo.ts',
+      'apps/web/vite.config.mts',
       'test/**',
       'libs/testing/**',
       'tools/**',
       'bench/**',
     ],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },
+  },
+
+  // The web app's service worker runs in the browser.
+  {
+    files: ['apps/web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly', caches: 'readonly', location: 'readonly', fetch: 'readonly' } },
   },
 
   // CommonJS JavaScript (package.json has "type": "commonjs"), e.g. jest.config.js.

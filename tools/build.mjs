@@ -12,12 +12,16 @@ const swcOptions = require('./swc-options.cjs');
 async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sources(path);
+    // apps/web is built by Vite (npm run build:web), not by SWC.
+    if (entry.isDirectory()) {
+      if (path !== join(root, 'apps/web')) yield* sources(path);
+    }
     else if (entry.name.endsWith('.ts') && !/\.(spec|e2e-spec|int-spec|d)\.ts$/.test(entry.name)) yield path;
   }
 }
 
-await rm(out, { recursive: true, force: true });
+// dist/web (the Vite build) is left alone: it has its own step.
+for (const top of ['apps', 'libs', 'migrations']) await rm(join(out, top), { recursive: true, force: true });
 let count = 0;
 for (const top of ['apps', 'libs', 'migrations']) {
   for await (const file of sources(join(root, top))) {

@@ -83,7 +83,8 @@ function graphqlModule(config: AppConfig): DynamicModule {
     autoSchemaFile: true,
     sortSchema: true,
     introspection: config.graphql.introspection,
-    graphiql: !config.production,
+    // GraphiQL is served from the web build (apps/api/src/web-app.ts), not from a CDN.
+    graphiql: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
