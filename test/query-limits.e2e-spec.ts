@@ -20,13 +20,21 @@ describe('GraphQL query limits', () => {
   });
   afterAll(() => t.close());
 
-  /** `me` wrapped in inline fragments: each one is a level of depth, as a nested selection would be. */
-  const nested = (depth: number) => `query { me { ${'... on User { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
+  /**
+   * A selection `depth` fields deep (leaf included), through me → organizations → members → edges → node →
+   * user → …, each level wrapped in an inline fragment: fragments are not levels of data, only fields are.
+   */
+  const nested = (depth: number) => {
+    const path = ['me', 'organizations', 'members(first: 1)', 'edges', 'node', 'user', 'organizations', 'members(first: 1)', 'edges'];
+    const leaf = depth === 10 ? 'cursor' : 'node { role }';
+    const fields = path.slice(0, 9);
+    return `query { ${fields.map((f) => `${f} { ... { `).join('')}${leaf}${' } }'.repeat(fields.length)} }`;
+  };
 
   it('accepts a document 10 levels deep and refuses 11', async () => {
     const ok = await t.gql(nested(10), {}, owner.accessToken);
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.me.id).toBe(owner.id);
+    expect(ok.data!.me.organizations).toEqual(expect.any(Array));
     const deep = await t.gql(nested(11), {}, owner.accessToken);
     expect(deep.status).toBe(400);
     expect(deep.errors![0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -28,6 +28,29 @@ describe('browser session', () => {
     expect(api404.headers.get('content-type')).not.toContain('text/html');
   });
 
+  it('never answers a cookie-held refresh token in a body a page script could read', async () => {
+    await apiSignUp(web, 'cookie@session.test', 'Cora Cookie');
+    const signIn = await fetch(`${web.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ruche-session': 'cookie' },
+      body: JSON.stringify({
+        query: 'mutation { signIn(input: {email: "cookie@session.test", password: "a long enough password"}) { refreshToken } }',
+      }),
+    });
+    expect((await signIn.json()).data.signIn.refreshToken).toBeNull();
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    // Without the browser header, a refresh from the cookie still answers no token and rotates the cookie.
+    const refreshed = await fetch(`${web.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: 'mutation { refreshSession(input: {}) { accessToken refreshToken } }' }),
+    });
+    const body = await refreshed.json();
+    expect(body.data.refreshSession.accessToken).toEqual(expect.any(String));
+    expect(body.data.refreshSession.refreshToken).toBeNull();
+    expect(refreshed.headers.get('set-cookie')).toMatch(/^ruche_refresh=[^;]+;.*HttpOnly/);
+  });
+
   it('signs in, survives a reload without any token in storage, and signs out for good', async () => {
     await apiSignUp(web, 'reload@session.test', 'Rosa Reload');
     const context = await web.newContext({ width: 375, height: 800 });

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
+import { Link, useHref, useNavigate } from 'react-router';
+import { Button, Menu, MenuItem, MenuTrigger, Popover, RouterProvider } from 'react-aria-components';
 import { LANGUAGES, setLanguage, type Language } from '../lib/i18n';
 import { useSession } from './SessionProvider';
 
@@ -8,8 +8,10 @@ import { useSession } from './SessionProvider';
 export default function HeaderMenus() {
   const { t, i18n } = useTranslation();
   const { viewer, signOut } = useSession();
+  const navigate = useNavigate();
   return (
-    <>
+    // Menu items with href navigate inside the app instead of reloading it.
+    <RouterProvider navigate={(to) => void navigate(to)} useHref={useHref}>
       <MenuTrigger>
         <Button className="btn btn-quiet" aria-label={t('nav.language')}>
           {i18n.language.slice(0, 2).toUpperCase()}
@@ -56,6 +58,6 @@ export default function HeaderMenus() {
           {t('nav.signIn')}
         </Link>
       )}
-    </>
+    </RouterProvider>
   );
 }

@@ -1,7 +1,15 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Navigate, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router';
-import { Loading } from '../components/states';
+import {
+  Link,
+  NavLink,
+  Navigate,
+  Outlet,
+  ScrollRestoration,
+  useLocation,
+  useNavigation,
+} from 'react-router';
+import { ErrorState, Loading } from '../components/states';
 import { UnreadBadge } from '../components/UnreadBadge';
 import { PUBLIC_PATHS } from './routes';
 import { useSession } from './SessionProvider';
@@ -11,7 +19,7 @@ const HeaderMenus = lazy(() => import('./HeaderMenus'));
 /** The frame of every screen: skip link, header with navigation, and the page. */
 export function Layout() {
   const { t } = useTranslation();
-  const { viewer } = useSession();
+  const { viewer, viewerError, refetchViewer } = useSession();
   const location = useLocation();
   const navigation = useNavigation();
   const isPublic = PUBLIC_PATHS.includes(location.pathname);
@@ -20,7 +28,9 @@ export function Layout() {
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [location.pathname]);
 
-  if (viewer === undefined) return <Loading />;
+  if (viewer === undefined) {
+    return viewerError ? <ErrorState error={viewerError} onRetry={() => void refetchViewer()} /> : <Loading />;
+  }
   if (!viewer && !isPublic) {
     const next = location.pathname + location.search + location.hash;
     return <Navigate to={`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;

@@ -25,6 +25,8 @@ export type SessionViewer = ViewerQuery['me'];
 interface SessionState {
   /** undefined while the first refresh runs; null when signed out. */
   viewer: SessionViewer | null | undefined;
+  /** Why the viewer could not be loaded (network, SERVICE_UNAVAILABLE), so the frame can offer a retry. */
+  viewerError: unknown;
   signedIn(accessToken: string, expiresAt: string): Promise<void>;
   signOut(): Promise<void>;
   refetchViewer(): Promise<unknown>;
@@ -48,7 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void firstRefresh().finally(() => setReady(true));
   }, []);
-  const { data, refetch } = useQuery(VIEWER_QUERY, { skip: !ready || !hasToken, fetchPolicy: 'network-only' });
+  const { data, error, refetch } = useQuery(VIEWER_QUERY, { skip: !ready || !hasToken, fetchPolicy: 'network-only' });
 
   const signedIn = useCallback(
     async (accessToken: string, expiresAt: string) => {
@@ -67,7 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const viewer = !ready ? undefined : !hasToken ? null : data ? data.me : undefined;
   return (
-    <SessionContext.Provider value={{ viewer, signedIn, signOut, refetchViewer: refetch }}>
+    <SessionContext.Provider value={{ viewer, viewerError: error, signedIn, signOut, refetchViewer: refetch }}>
       {children}
     </SessionContext.Provider>
   );

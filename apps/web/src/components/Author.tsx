@@ -1,4 +1,17 @@
 import { useTranslation } from 'react-i18next';
+import { graphql } from '../gql';
+
+/** What every screen asks for to draw a badge: spread `...BadgeFields` in a `Badge` selection. */
+export const BADGE_FIELDS = graphql(`
+  fragment BadgeFields on Badge {
+    kind
+    label
+    customerAccount {
+      id
+      name
+    }
+  }
+`);
 
 /** Every author shows who they are: Employee, or Customer · their company (PRODUCT.md invariant 3). */
 export interface BadgeLike {

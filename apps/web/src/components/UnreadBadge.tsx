@@ -19,8 +19,9 @@ export function UnreadBadge() {
   const count = data?.notifications.unreadCount ?? 0;
   if (!count) return null;
   return (
-    <span className="count-badge" data-testid="unread-count" aria-label={t('nav.unread', { count })}>
-      {count}
+    <span className="count-badge" data-testid="unread-count">
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">{t('nav.unread', { count })}</span>
     </span>
   );
 }

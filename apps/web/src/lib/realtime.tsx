@@ -1,6 +1,12 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Socket } from 'socket.io-client';
-import { freshAccessToken, onSessionChange, currentAccessToken } from './session';
+import {
+  accessTokenExpiresAt,
+  currentAccessToken,
+  freshAccessToken,
+  onSessionChange,
+  refreshAccessToken,
+} from './session';
 
 /** The envelope of every domain event (docs/realtime.md). */
 export interface RealtimeEvent<P = Record<string, unknown>> {
@@ -49,7 +55,11 @@ export class RealtimeClient {
     this.connecting = false;
     if (this.closed) return;
     const socket = io('/rt', {
-      auth: (cb) => void freshAccessToken().then((token) => cb({ token })),
+      auth: (cb) =>
+        void freshAccessToken().then((token) => {
+          this.sentToken = token;
+          cb({ token });
+        }),
       transports: ['websocket'],
     });
     this.socket = socket;
@@ -69,8 +79,13 @@ export class RealtimeClient {
       for (const [spaceId, entry] of this.spaces) this.sendSubscribe(spaceId, entry.seq);
     });
     socket.on('session:expired', () => void this.refreshToken());
-    // The server closes a socket whose token expires: hand it a fresh one well before.
-    this.refreshTimer = setInterval(() => void this.refreshToken(), 5 * 60_000);
+    // The server disconnects a socket whose token expired or whose session ended; socket.io does not
+    // reconnect after a server-side disconnect, so reconnect here (the auth callback fetches a fresh token).
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.closed && currentAccessToken()) socket.connect();
+    });
+    // Hand the socket a new token before the one it holds expires.
+    this.refreshTimer = setInterval(() => void this.refreshToken(), 30_000);
   }
 
   private closed = false;
@@ -82,9 +97,16 @@ export class RealtimeClient {
     this.socket = null;
   }
 
+  private sentToken: string | null = null;
+
+  /** Sends a new access token when the socket's is within two minutes of expiring (or a new one exists). */
   private async refreshToken(): Promise<void> {
+    if (accessTokenExpiresAt() - Date.now() < 120_000) await refreshAccessToken();
     const token = await freshAccessToken();
-    if (token) this.socket?.emit('auth:refresh', { token }, () => undefined);
+    if (token && token !== this.sentToken) {
+      this.sentToken = token;
+      this.socket?.emit('auth:refresh', { token }, () => undefined);
+    }
   }
 
   private sendSubscribe(spaceId: string, since?: number): void {

@@ -33,29 +33,48 @@ export function onSessionChange(listener: Listener): () => void {
 
 const REFRESH = `mutation RefreshFromCookie { refreshSession(input: {}) { accessToken accessTokenExpiresAt } }`;
 
-/** Exchanges the refresh cookie for a new access token; false when there is no valid session. */
+/**
+ * Exchanges the refresh cookie for a new access token; false when there is no valid session. Tabs take turns
+ * (a Web Lock): the cookie is single use, so two tabs spending it at once would look like a stolen token and
+ * end the session; the second tab sends the cookie the first one received.
+ */
 export function refreshAccessToken(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
-      const res = await fetch('/graphql', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', ...SESSION_HEADERS },
-        body: JSON.stringify({ query: REFRESH, operationName: 'RefreshFromCookie' }),
-      });
-      const body = (await res.json()) as {
-        data?: { refreshSession?: { accessToken: string; accessTokenExpiresAt: string } | null };
-      };
-      const session = body.data?.refreshSession;
-      setSession(session?.accessToken ?? null, session?.accessTokenExpiresAt);
-      return Boolean(session);
-    } catch {
-      return accessToken !== null;
+      const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+      return await (locks ? locks.request('ruche-refresh', exchange) : exchange());
     } finally {
       refreshing = null;
     }
   })();
   return refreshing;
+}
+
+async function exchange(): Promise<boolean> {
+  try {
+    const res = await fetch('/graphql', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', ...SESSION_HEADERS },
+      body: JSON.stringify({ query: REFRESH, operationName: 'RefreshFromCookie' }),
+    });
+    const body = (await res.json()) as {
+      data?: { refreshSession?: { accessToken: string; accessTokenExpiresAt: string } | null };
+      errors?: { extensions?: { code?: string } }[];
+    };
+    const session = body.data?.refreshSession;
+    if (session) setSession(session.accessToken, session.accessTokenExpiresAt);
+    // Only a refused session signs out; a busy or unreachable server leaves the state as it was.
+    else if (isUnauthenticated(body)) setSession(null);
+    return Boolean(session) || (accessToken !== null && !isUnauthenticated(body));
+  } catch {
+    return accessToken !== null;
+  }
+}
+
+/** When the access token expires (ms since the epoch), 0 when there is none. */
+export function accessTokenExpiresAt(): number {
+  return expiresAt;
 }
 
 /** A valid access token, refreshed shortly before it expires. */
@@ -89,7 +108,7 @@ export async function authFetch(input: string | URL | Request, init: RequestInit
     .json()
     .catch(() => null);
   if (!isUnauthenticated(body)) return res;
-  setSession(null);
+  // Refresh sets the new token, or signs out if the session itself is refused.
   return (await refreshAccessToken()) ? send(accessToken) : res;
 }
 

@@ -61,7 +61,8 @@ export function queryLimits(options: { production: boolean }): {
   parseOptions: { maxTokens: number };
 } {
   const armor = new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.depth },
+    // Fragments are not levels of data: a query's depth is that of its fields, however it is spelled.
+    maxDepth: { n: QUERY_LIMITS.depth, flattenFragments: true },
     maxAliases: { n: QUERY_LIMITS.aliases },
     // Its Apollo plugin throws outside the parser, which Apollo answers as an internal error (HTTP 500);
     // graphql-js's own `maxTokens` parse option gives GRAPHQL_PARSE_FAILED, HTTP 400.

@@ -35,6 +35,13 @@ const CREATE_POST = graphql(`
 
 /** The preview renders exactly as the server does (markdown-it, no raw HTML, autolinks, line breaks). */
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true });
+// Table alignment comes out as style attributes, which the CSP refuses and the server's sanitizer drops.
+for (const rule of ['th_open', 'td_open'] as const) {
+  markdown.renderer.rules[rule] = (tokens, idx, options, _env, self) => {
+    tokens[idx]!.attrs = tokens[idx]!.attrs?.filter(([name]) => name !== 'style') ?? null;
+    return self.renderToken(tokens, idx, options);
+  };
+}
 
 const MAX_IMAGES = 10;
 const MAX_TAGS = 10;

@@ -12,12 +12,7 @@ const MENTION_CANDIDATES = graphql(`
         displayName
       }
       badge {
-        kind
-        label
-        customerAccount {
-          id
-          name
-        }
+        ...BadgeFields
       }
     }
   }
@@ -171,6 +166,8 @@ export function MentionTextarea({
           autoFocus={autoFocus}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy}
+          role="combobox"
+          aria-expanded={open}
           aria-autocomplete="list"
           aria-controls={open ? listId : undefined}
           aria-activedescendant={open ? optionId(active) : undefined}

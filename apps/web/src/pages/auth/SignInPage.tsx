@@ -19,7 +19,14 @@ const SIGN_IN = graphql(`
 
 /** Where to go after signing in: only a path of this app (never another site). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  if (!next) return '/';
+  // Parsed as the browser would (it turns `/\\evil` and `/%09/evil` into `//evil`): same origin only.
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export default function SignInPage() {

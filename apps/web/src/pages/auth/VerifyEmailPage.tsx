@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -26,7 +27,12 @@ export default function VerifyEmailPage() {
   const [params] = useSearchParams();
   const { viewer, refetchViewer } = useSession();
   const [verify, { data, loading, error }] = useMutation(VERIFY);
-  const token = params.get('token') ?? '';
+  // Kept in memory and taken out of the address bar and history, like the invitation token.
+  const [token] = useState(() => {
+    const value = params.get('token') ?? '';
+    if (value) window.history.replaceState(window.history.state, '', window.location.pathname);
+    return value;
+  });
 
   if (data) {
     return (

@@ -30,12 +30,7 @@ export const POST_CARD_FIELDS = graphql(`
       displayName
     }
     authorBadge {
-      kind
-      label
-      customerAccount {
-        id
-        name
-      }
+      ...BadgeFields
     }
     images {
       id

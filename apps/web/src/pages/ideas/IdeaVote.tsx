@@ -19,12 +19,7 @@ export const IDEA_CARD_FIELDS = graphql(`
       displayName
     }
     authorBadge {
-      kind
-      label
-      customerAccount {
-        id
-        name
-      }
+      ...BadgeFields
     }
     idea {
       status

@@ -44,12 +44,7 @@ const QUEUE = graphql(`
               displayName
             }
             authorBadge {
-              kind
-              label
-              customerAccount {
-                id
-                name
-              }
+              ...BadgeFields
             }
           }
           post {
@@ -65,12 +60,7 @@ const QUEUE = graphql(`
               displayName
             }
             authorBadge {
-              kind
-              label
-              customerAccount {
-                id
-                name
-              }
+              ...BadgeFields
             }
           }
         }

@@ -35,12 +35,7 @@ export const COMMENT_FIELDS = graphql(`
       displayName
     }
     authorBadge {
-      kind
-      label
-      customerAccount {
-        id
-        name
-      }
+      ...BadgeFields
     }
     viewerCan {
       reply

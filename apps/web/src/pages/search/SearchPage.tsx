@@ -32,12 +32,7 @@ const SEARCH = graphql(`
               displayName
             }
             authorBadge {
-              kind
-              label
-              customerAccount {
-                id
-                name
-              }
+              ...BadgeFields
             }
           }
           post {
@@ -50,12 +45,7 @@ const SEARCH = graphql(`
               displayName
             }
             authorBadge {
-              kind
-              label
-              customerAccount {
-                id
-                name
-              }
+              ...BadgeFields
             }
             idea {
               status

@@ -96,12 +96,7 @@ const MEMBERS = graphql(`
             displayName
           }
           badge {
-            kind
-            label
-            customerAccount {
-              id
-              name
-            }
+            ...BadgeFields
           }
         }
       }

@@ -24,9 +24,11 @@ graphql(`
     viewerRole
     viewerCan {
       join
+      leave
       update
       listMembers
       manageInvitations
+      withdrawConsent
     }
   }
 `);
@@ -186,7 +188,11 @@ function SpaceCard({ space }: { space: SpaceItem }) {
           {t('ideasLink')}
           <span className="visually-hidden"> · {space.name}</span>
         </Link>
-        {member && (
+        {(space.viewerCan.update ||
+          space.viewerCan.listMembers ||
+          space.viewerCan.manageInvitations ||
+          space.viewerCan.leave ||
+          space.viewerCan.withdrawConsent) && (
           <Link to={`/s/${space.id}/settings`} className="btn btn-quiet">
             {t('settingsLink')}
             <span className="visually-hidden"> · {space.name}</span>

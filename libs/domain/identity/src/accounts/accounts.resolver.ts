@@ -3,7 +3,7 @@ import { UseGuards } from '@nestjs/common';
 import { CurrentViewer, Public, type Viewer } from '@ruche/auth';
 import { AppConfig } from '@ruche/config';
 import { GqlThrottlerGuard, OkPayload, type GraphQLContext } from '@ruche/graphql';
-import { notFound, unauthenticated } from '@ruche/kernel';
+import { DomainError, notFound, unauthenticated } from '@ruche/kernel';
 import { RefreshSessionInput, SignInInput, SignOutInput, SignUpInput, VerifyEmailInput } from './account.inputs';
 import { AuthPayload, User, VerifyEmailPayload } from './account.types';
 import { AccountsService, type SignedIn } from './accounts.service';
@@ -22,8 +22,9 @@ export class AccountsResolver {
   ) {}
 
   /** The token pair as the client asked for it: in the answer, or the refresh token in the session cookie. */
-  private toPayload(result: SignedIn, ctx: GraphQLContext): AuthPayload {
-    const cookie = wantsCookieSession(ctx.req);
+  private toPayload(result: SignedIn, ctx: GraphQLContext, fromCookie = false): AuthPayload {
+    // A token that came from the cookie goes back into the cookie, never into an answer a page script reads.
+    const cookie = fromCookie || wantsCookieSession(ctx.req);
     if (cookie) setRefreshCookie(ctx.res, this.config, result.refreshToken);
     return {
       accessToken: result.accessToken,
@@ -54,12 +55,16 @@ export class AccountsResolver {
       'Exchanges a refresh token (single use) for a new token pair; without one, the session cookie of a browser.',
   })
   async refreshSession(@Args('input') input: RefreshSessionInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
+    const fromCookie = !input.refreshToken;
     const token = input.refreshToken ?? refreshTokenFromCookie(ctx.req);
     if (!token) throw unauthenticated('No session', 'INVALID_REFRESH_TOKEN');
     try {
-      return this.toPayload(await this.accounts.refreshSession(token), ctx);
+      return this.toPayload(await this.accounts.refreshSession(token), ctx, fromCookie);
     } catch (error) {
-      if (!input.refreshToken) clearRefreshCookie(ctx.res, this.config);
+      // Only a refused token ends the browser session; a database blip must not sign everyone out.
+      if (fromCookie && error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
+        clearRefreshCookie(ctx.res, this.config);
+      }
       throw error;
     }
   }
