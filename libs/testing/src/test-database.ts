@@ -27,16 +27,23 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** A TCP port nobody listens on right now, for servers started by tests. */
+/**
+ * A TCP port nobody listens on right now, for servers started by tests. It is drawn below Linux's ephemeral
+ * range (32768–60999): a port the kernel handed out (listen on port 0) can be taken, before the test's server
+ * binds it, as the local end of any outgoing connection (a browser, a database pool), which made servers fail
+ * with EADDRINUSE now and then.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
     });
-    server.on('error', reject);
-  });
+    if (free) return port;
+  }
+  throw new Error('no free TCP port found in 20000–31999');
 }
 
 async function admin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
