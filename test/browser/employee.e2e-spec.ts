@@ -135,9 +135,9 @@ describe('employee journeys', () => {
     const context = await web.newContext();
     const page = await context.newPage();
     await page.goto('/signin');
+    /** Presses Tab until the focused element's accessible name matches (it may already be focused). */
     const focusOn = async (name: RegExp, maxTabs = 25) => {
-      for (let i = 0; i < maxTabs; i++) {
-        await page.keyboard.press('Tab');
+      for (let i = 0; i <= maxTabs; i++) {
         const label = await page.evaluate(() => {
           // The focused element's accessible name, roughly as assistive technology computes it.
           const el = document.activeElement as HTMLElement | null;
@@ -150,6 +150,7 @@ describe('employee journeys', () => {
           return (el.getAttribute('aria-label') || byIds.trim() || byFor || el.textContent || '').trim();
         });
         if (name.test(label)) return;
+        if (i < maxTabs) await page.keyboard.press('Tab');
       }
       throw new Error(`could not reach ${name} with Tab`);
     };
@@ -158,15 +159,13 @@ describe('employee journeys', () => {
     await focusOn(/^Password$/);
     await page.keyboard.type('a long enough password');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Feed', level: 1 }).waitFor({ timeout: 10_000 }).catch(async (e) => {
-      await screenshot(page, 'debug-keyboard');
-      throw e;
-    });
+    await page.getByRole('heading', { name: 'Feed', level: 1 }).waitFor();
 
     await page.goto(`/s/${encodeURIComponent(spaceId)}`);
     await page.getByRole('heading', { name: 'Product', level: 1 }).waitFor();
     await focusOn(/^Write a post$/, 40);
     await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New post' }).waitFor();
     await focusOn(/^Title$/);
     await page.keyboard.type('Written without a mouse');
     await focusOn(/^Text$/);
