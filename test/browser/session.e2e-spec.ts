@@ -24,6 +24,7 @@ describe('browser session', () => {
     const asset = html.match(/\/assets\/[^"]+\.js/)![0];
     const js = await fetch(`${web.url}${asset}`);
     expect(js.headers.get('cache-control')).toContain('immutable');
+    expect(js.headers.get('content-encoding')).toMatch(/^(gzip|br)$/); // the app's files travel compressed
     const api404 = await fetch(`${web.url}/uploads/not-an-id`);
     expect(api404.headers.get('content-type')).not.toContain('text/html');
   });
