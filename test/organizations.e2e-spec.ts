@@ -35,6 +35,21 @@ describe('organizations', () => {
   const roleIn = async (orgId: string, person: Person) =>
     (await t.gql(ORG_ONLY, { id: orgId }, person.accessToken)).data?.organization?.viewerRole ?? null;
 
+  it('me.organizations lists the viewer’s own organizations with their role, and nobody else’s', async () => {
+    const { owner, orgId, domain: d } = await company();
+    const colleague = await signedIn(t, await signUp(t, { email: uniqueEmail(d), verify: true }));
+    const mine = await t.gql(`{ me { organizations { id viewerRole } } }`, {}, colleague.accessToken);
+    expect(mine.data!.me.organizations).toEqual([{ id: orgId, viewerRole: 'MEMBER' }]);
+    // Another person's User (here the owner, through node) never shows their memberships.
+    const other = await t.gql(
+      `query($id: ID!) { node(id: $id) { ... on User { organizations { id } } } }`,
+      { id: owner.id },
+      colleague.accessToken,
+    );
+    expect(other.errors).toBeUndefined();
+    expect(other.data!.node.organizations).toEqual([]);
+  });
+
   describe('employees join through a verified e-mail in the organization domain', () => {
     it('a colleague who verifies later joins as MEMBER; an unverified one does not', async () => {
       const { orgId, domain: d } = await company();
