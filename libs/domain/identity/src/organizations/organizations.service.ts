@@ -133,17 +133,21 @@ export class OrganizationsService {
 
   /** The organizations the viewer is a member of, with their role in each, by name. */
   async ofViewer(viewer: Viewer): Promise<{ org: OrganizationEntity; role: OrgRole }[]> {
-    return this.db.transaction(async () => {
-      const rows: { id: string; role: OrgRole }[] = await this.db.manager.query(
-        `SELECT o.id, m.role FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
+    // One query on every page load (the web app's viewer): no second read of the organizations.
+    const rows: { id: string; name: string; created_at: Date; role: OrgRole }[] = await this.db.transaction(() =>
+      this.db.manager.query(
+        `SELECT o.id, o.name, o.created_at, m.role
+         FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = $1 ORDER BY o.name, o.id`,
         [viewer.userId],
-      );
-      const orgs = await this.db.manager.getRepository(OrganizationEntity).findBy(rows.map((r) => ({ id: r.id })));
-      const byId = new Map(orgs.map((o) => [o.id, o]));
-      return rows.filter((r) => byId.has(r.id)).map((r) => ({ org: byId.get(r.id)!, role: r.role }));
-    });
+      ),
+    );
+    return rows.map((r) => ({
+      org: Object.assign(new OrganizationEntity(), { id: r.id, name: r.name, createdAt: r.created_at }),
+      role: r.role,
+    }));
   }
+
 
   async emailDomains(organizationId: string): Promise<string[]> {
     const rows: { domain: string }[] = await this.db.transaction(() =>
