@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { loadConfig, type AppConfig } from '@ruche/config';
+import { JobsTiming } from '@ruche/jobs';
 import { Clock } from '@ruche/kernel';
 import { createLogger } from '@ruche/observability';
 import { cloneTestDatabase, Mailbox, TestClock } from '@ruche/testing';
@@ -24,6 +25,8 @@ export interface GqlResult<T = Record<string, any>> {
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
+  /** This file's database: its owner URL and the app role's. */
+  database: { url: string; appUrl: string };
   clock: TestClock;
   mailbox: Mailbox;
   /** Direct SQL on this file's database, for assertions only. */
@@ -37,12 +40,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Modules added beside AppModule, e.g. one that defines jobs for the test in its onModuleInit. */
+  imports?: ModuleMetadata['imports'];
+  /** Serve this other test app's database (a second process of one deployment); it is not dropped on close. */
+  alongside?: TestApp;
+}
+
+/** pg-boss's shortest intervals, so tests that run jobs wait for them in about a second, not half a minute. */
+const FAST_JOBS: JobsTiming = {
+  pollingIntervalSeconds: 0.5,
+  cronMonitorIntervalSeconds: 1,
+  cronWorkerIntervalSeconds: 1,
+};
+
 /**
  * Boots the real AppModule against a fresh clone of the migrated template database, exactly as `main.ts`
- * serves it, with a movable clock and the file mail transport in a temp folder.
+ * serves it, with a movable clock and the file mail transport in a temp folder. Jobs are off (only sent, and
+ * pg-boss starts only if something is sent) unless the test asks for them with `JOBS: 'in-process'`.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await cloneTestDatabase();
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.alongside
+    ? { ...options.alongside.database, drop: async () => undefined }
+    : await cloneTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'ruche-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -57,21 +77,22 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DB_POOL_SIZE: '5',
     // Tests run the digest job by hand.
     DIGEST_INTERVAL_MINUTES: '0',
+    // Most tests send no job: pg-boss never starts for them.
+    JOBS: 'off',
     ...env,
   });
+  const served = { ...config, database: { ...config.database, url: database.url, appUrl: database.appUrl } };
   const clock = new TestClock();
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ ...config, database: { ...config.database, appUrl: database.appUrl } })],
+    imports: [AppModule.register(served), ...(options.imports ?? [])],
   })
     .overrideProvider(Clock)
     .useValue(clock)
+    .overrideProvider(JobsTiming)
+    .useValue(FAST_JOBS)
     .compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
-  configureApp(
-    app,
-    { ...config, database: { ...config.database, appUrl: database.appUrl } },
-    createLogger(config.logLevel),
-  );
+  configureApp(app, served, createLogger(config.logLevel));
   await app.init();
   const sql = new Pool({ connectionString: database.url, max: 2 });
   // An idle client dropped by the server (a restart, another run's cleanup) must not crash the test file;
@@ -81,6 +102,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return {
     app,
     config,
+    database: { url: database.url, appUrl: database.appUrl },
     clock,
     mailbox: new Mailbox(join(dataDir, 'mail')),
     sql,

@@ -11,6 +11,7 @@ import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
 import { createErrorFormatter, createGraphQLContext, DomainErrorFilter, queryLimits } from '@ruche/graphql';
 import { identityEntities, IdentityModule } from '@ruche/identity';
+import { JobsModule } from '@ruche/jobs';
 import { MailModule } from '@ruche/mail';
 import { SpacesModule } from '@ruche/spaces';
 import { ContentModule } from '@ruche/content';
@@ -21,11 +22,25 @@ import { HealthModule, requestIdFor } from '@ruche/observability';
 
 export const entities = [...identityEntities];
 
+/** What one process serves, beside the domains every process composes. */
+export interface AppParts {
+  /** The GraphQL endpoint: false in a realtime gateway process and in a jobs worker. */
+  api: boolean;
+  /** The socket.io gateway and the outbox relay: false in a jobs worker. Default true. */
+  realtime?: boolean;
+}
+
 /** Composition root: wires platform and domain modules; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  /** `api: false` composes a realtime gateway process: the same domains, no GraphQL endpoint. */
-  static register(config: AppConfig & { database: { appUrl: string } }, parts = { api: true }): DynamicModule {
+  /**
+   * `config.database.url` is the owner role's URL, resolved (the embedded PostgreSQL's when DATABASE_URL is
+   * unset): the job runner connects with it. `config.jobs.mode` says whether this process runs the jobs.
+   */
+  static register(
+    config: AppConfig & { database: { url: string; appUrl: string } },
+    parts: AppParts = { api: true },
+  ): DynamicModule {
     const database = DatabaseModule.forRoot(
       dataSourceOptions(
         {
@@ -58,6 +73,7 @@ export class AppModule {
         DbModule,
         AuditModule,
         MailModule,
+        JobsModule.forRoot({ url: config.database.url, mode: config.jobs.mode }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'auth', ttl: 60_000, limit: config.signInProtection.throttlePerMinute }],
         }),
@@ -66,7 +82,7 @@ export class AppModule {
         IdentityModule,
         SpacesModule,
         ContentModule,
-        RealtimeModule,
+        ...(parts.realtime === false ? [] : [RealtimeModule]),
         MediaModule,
         HealthModule,
       ],

@@ -35,12 +35,14 @@ async function main(): Promise<void> {
   try {
     await migrate(config, database.url, logger);
     const appUrl = await appDatabaseUrl(config, database.url);
-    // No HTTP server, no digest e-mails and no realtime relay: the running API publishes the outbox later.
-    const seeding: AppConfig & { database: { appUrl: string } } = {
+    // No HTTP server, no realtime relay and no jobs run here (so no digest e-mails): the running API publishes the
+    // outbox and runs the jobs later.
+    const seeding: AppConfig & { database: { url: string; appUrl: string } } = {
       ...config,
       digestIntervalMinutes: 0,
+      jobs: { mode: 'off' },
       realtime: { relay: false },
-      database: { ...config.database, appUrl },
+      database: { ...config.database, url: database.url, appUrl },
     };
     const app = await NestFactory.createApplicationContext(AppModule.register(seeding, { api: false }), {
       logger: new PinoNestLogger(logger),

@@ -36,6 +36,17 @@ describe('loadConfig', () => {
     expect(problems).toContain('DATABASE_APP_URL');
   });
 
+  it('runs jobs in the process by default, and takes the digest interval only as an even cron schedule', () => {
+    expect(loadConfig({}).jobs.mode).toBe('in-process');
+    expect(loadConfig({ JOBS: 'off' }).jobs.mode).toBe('off');
+    for (const minutes of ['0', '1', '15', '60', '180', '1440']) {
+      expect(loadConfig({ DIGEST_INTERVAL_MINUTES: minutes }).digestIntervalMinutes).toBe(Number(minutes));
+    }
+    for (const env of [{ JOBS: 'worker' }, { DIGEST_INTERVAL_MINUTES: '45' }, { DIGEST_INTERVAL_MINUTES: '-5' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigValidationError);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
   });

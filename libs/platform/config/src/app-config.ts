@@ -30,6 +30,8 @@ export class AppConfig {
   readonly invitations!: { ttlDays: number; perInviterPerDay: number };
   /** How often the notification digest job looks for people due their daily e-mail; 0 turns it off. */
   readonly digestIntervalMinutes!: number;
+  /** `in-process`: this process runs the background jobs (and sends them); `off`: it only sends them. */
+  readonly jobs!: { mode: 'in-process' | 'off' };
   /** Whether this process may run the outbox relay (one process at a time does, by an advisory lock). */
   readonly realtime!: { relay: boolean };
   readonly argon2!: { memoryKib: number; timeCost: number; parallelism: number };
@@ -95,6 +97,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     sessions: { refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS, emailVerificationTtlHours: e.EMAIL_VERIFICATION_TTL_HOURS },
     digestIntervalMinutes: e.DIGEST_INTERVAL_MINUTES,
+    jobs: { mode: e.JOBS },
     realtime: { relay: e.REALTIME_RELAY ?? true },
     invitations: { ttlDays: e.INVITATION_TTL_DAYS, perInviterPerDay: e.INVITATIONS_PER_DAY },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },

@@ -39,7 +39,17 @@ export const EnvSchema = z
     ARGON2_PARALLELISM: positiveInt.default(1),
 
     REALTIME_RELAY: bool.optional(),
-    DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    JOBS: z.enum(['in-process', 'off']).default('in-process'),
+    // A cron schedule: 0 (off), a divisor of an hour, or whole hours that divide a day (see cronEvery).
+    DIGEST_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .refine((m) => m === 0 || (m <= 60 && 60 % m === 0) || (m % 60 === 0 && m <= 1440 && 1440 % m === 0), {
+        message:
+          'must be 0, a divisor of 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60) or 120, 180, 240, 360, 480, 720, 1440',
+      })
+      .default(60),
     INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
     INVITATIONS_PER_DAY: positiveInt.default(50),
 
