@@ -1,5 +1,5 @@
 export { ContentModule } from './content.module';
-export { NotificationDigest } from './notification-digest';
+export { NOTIFICATION_DIGEST_JOB, NotificationDigest } from './notification-digest';
 export { PostsService } from './posts.service';
 export { CommentsService } from './comments';
 export { IdeasService } from './ideas';

@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
+import { cronEvery, Jobs } from '@ruche/jobs';
 import { Clock } from '@ruche/kernel';
 import { Mailer } from '@ruche/mail';
 
@@ -13,35 +14,37 @@ interface DigestLine {
   space_name: string;
 }
 
+/** The job's queue; its ticks come every DIGEST_INTERVAL_MINUTES. */
+export const NOTIFICATION_DIGEST_JOB = 'notification-digest';
+
 /**
  * The daily digest: one e-mail per person with what they have not read yet (including the kinds they chose
  * to get in the digest only), then those notifications count as mailed. Each person's notifications are
  * read acting as that person, so a space they can no longer read never appears.
+ *
+ * A scheduled job: every DIGEST_INTERVAL_MINUTES it looks for who is due (0: never scheduled). A failed run is
+ * retried; the people already mailed are stamped, so a retry goes on with the others.
  */
 @Injectable()
-export class NotificationDigest implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('NotificationDigest');
-  private timer: NodeJS.Timeout | undefined;
-
+export class NotificationDigest implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly cls: ClsService,
     private readonly clock: Clock,
     private readonly mailer: Mailer,
     private readonly config: AppConfig,
+    private readonly jobs: Jobs,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     const minutes = this.config.digestIntervalMinutes;
-    if (minutes <= 0) return;
-    this.timer = setInterval(() => {
-      this.run().catch((error: unknown) => this.logger.error({ err: error }, 'digest run failed'));
-    }, minutes * 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.jobs.define(NOTIFICATION_DIGEST_JOB, async () => ({ sent: await this.run() }), {
+      schedule: minutes > 0 ? cronEvery(minutes) : undefined,
+      retryLimit: 2,
+      retryDelay: 60,
+      // A run mails one person after the other; an hour leaves room for a slow SMTP server.
+      expireInSeconds: 3600,
+    });
   }
 
   /** Sends the digests that are due; returns how many were sent. */
@@ -60,7 +63,8 @@ export class NotificationDigest implements OnApplicationBootstrap, OnApplication
   private async sendTo(recipientId: string, now: Date): Promise<boolean> {
     await this.db.actAs(recipientId);
     return this.db.transaction(async () => {
-      // SKIP LOCKED: another API instance sending the same digest right now keeps these rows.
+      // SKIP LOCKED: another digest run at the same moment (one that outlived its expiry, or run by hand) keeps
+      // these rows.
       const lines: DigestLine[] = await this.db.manager.query(
         `SELECT n.id, n.kind, n.data, s.name AS space_name,
                 CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.title ELSE '[removed]' END AS title
