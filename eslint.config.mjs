@@ -72,6 +72,7 @@ function depConstraints({ testing }) {
         'scope:content',
         'scope:media',
         'scope:realtime',
+        'scope:analytics',
       ],
     },
     { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
@@ -84,6 +85,9 @@ function depConstraints({ testing }) {
     },
     // Realtime fans out the outbox to the people the space policy lets in; it never reaches into content.
     { sourceTag: 'scope:realtime', onlyDependOnLibsWithTags: ['scope:realtime', 'scope:spaces', 'scope:shared'] },
+    // Analytics reads the stream and the domain tables in SQL; it authorizes organizations through identity and
+    // spaces through the space policy.
+    { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:spaces', 'scope:identity', 'scope:shared'] },
     // Media stores and serves images; content attaches them to posts (content depends on media, never back).
     { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -7,6 +7,8 @@ import { CreateModeration1764500000000 } from './1764500000000-CreateModeration'
 import { CreateOutbox1764600000000 } from './1764600000000-CreateOutbox';
 import { ReplayCommittedEvents1764650000000 } from './1764650000000-ReplayCommittedEvents';
 import { AddUploadVariants1764660000000 } from './1764660000000-AddUploadVariants';
+import { CreateEventConsumers1764700000000 } from './1764700000000-CreateEventConsumers';
+import { CreateAnalytics1764710000000 } from './1764710000000-CreateAnalytics';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -19,4 +21,6 @@ export const migrations = [
   CreateOutbox1764600000000,
   ReplayCommittedEvents1764650000000,
   AddUploadVariants1764660000000,
+  CreateEventConsumers1764700000000,
+  CreateAnalytics1764710000000,
 ];

@@ -16,6 +16,8 @@ import { MailModule } from '@ruche/mail';
 import { SpacesModule } from '@ruche/spaces';
 import { ContentModule } from '@ruche/content';
 import { RealtimeModule } from '@ruche/realtime';
+import { AnalyticsModule } from '@ruche/analytics';
+import { EventsModule } from '@ruche/events';
 import { MediaModule } from '@ruche/media';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
@@ -72,6 +74,7 @@ export class AppModule {
         }),
         DbModule,
         AuditModule,
+        EventsModule,
         MailModule,
         JobsModule.forRoot({ url: config.database.url, mode: config.jobs.mode }),
         ThrottlerModule.forRoot({
@@ -82,6 +85,7 @@ export class AppModule {
         IdentityModule,
         SpacesModule,
         ContentModule,
+        AnalyticsModule,
         ...(parts.realtime === false ? [] : [RealtimeModule]),
         MediaModule,
         HealthModule,

@@ -3,3 +3,4 @@ export * from './space.policy';
 export * from './content.policy';
 export * from './moderation.policy';
 export * from './abilities.policy';
+export * from './analytics.policy';

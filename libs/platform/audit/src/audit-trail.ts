@@ -37,6 +37,12 @@ export const AUDIT_ACTIONS = [
   'moderation.restored',
   'moderation.dismissed',
   'moderation.suspended',
+  'analytics.report_read',
+  'analytics.exported',
+  'objective.created',
+  'objective.updated',
+  'kpi.value_recorded',
+  'effort.logged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,0 +1,668 @@
+import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '@ruche/audit';
+import { Db } from '@ruche/database';
+import { badInput } from '@ruche/kernel';
+import { suppressionOf, MIN_GROUP_SIZE, type Suppression } from '@ruche/policy';
+import type { Granularity, Segment } from './engagement-report.types';
+
+export interface ReportScope {
+  organizationId: string;
+  /** One space, or null for the whole organization. */
+  spaceId: string | null;
+  from: string;
+  to: string;
+  granularity: Granularity;
+  segment: Segment;
+  customerAccountId: string | null;
+}
+
+export interface Weights {
+  POST: number;
+  IDEA: number;
+  COMMENT: number;
+  REACTION: number;
+  VOTE: number;
+  VIEW: number;
+}
+export const DEFAULT_WEIGHTS: Weights = { POST: 5, IDEA: 5, COMMENT: 3, REACTION: 1, VOTE: 1, VIEW: 0.1 };
+
+export interface Counts {
+  posts: number;
+  ideas: number;
+  comments: number;
+  reactions: number;
+  votes: number;
+  views: number;
+}
+export type Shown<T> = { [K in keyof T]: T[K] | null };
+
+const COUNT_KEYS = ['posts', 'ideas', 'comments', 'reactions', 'votes', 'views'] as const;
+const STAGES = ['NEW', 'UNDER_REVIEW', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED'] as const;
+const FINAL = ['DECLINED', 'MERGED'] as const;
+const DAY_MS = 86_400_000;
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+const round = (v: number | null, digits = 4): number | null =>
+  v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** digits) / 10 ** digits;
+
+export function scoreOf(c: Counts, w: Weights): number {
+  return (
+    c.posts * w.POST +
+    c.ideas * w.IDEA +
+    c.comments * w.COMMENT +
+    c.reactions * w.REACTION +
+    c.votes * w.VOTE +
+    c.views * w.VIEW
+  );
+}
+
+function countsOf(row: Record<string, unknown>): Counts {
+  return Object.fromEntries(COUNT_KEYS.map((k) => [k, num(row[k])])) as unknown as Counts;
+}
+
+/** The activity block of a row, or all nulls when it is suppressed. */
+function activity(c: Counts, w: Weights, suppressed: Suppression | null) {
+  if (suppressed) {
+    return { posts: null, ideas: null, comments: null, reactions: null, votes: null, views: null, contributions: null, score: null };
+  }
+  const contributions = c.posts + c.ideas + c.comments + c.reactions + c.votes;
+  return { ...c, contributions, score: round(scoreOf(c, w), 2) };
+}
+
+/** SQL for "this row belongs to segment s" on a table with actor_kind and customer_account_id ($6: the company). */
+function segmentSql(s: Segment): string {
+  switch (s) {
+    case 'ALL':
+      return 'true';
+    case 'EMPLOYEES':
+      return `actor_kind <> 'CUSTOMER'`;
+    case 'CUSTOMERS':
+      return `actor_kind = 'CUSTOMER'`;
+    case 'CUSTOMER_ACCOUNT':
+      return `(actor_kind = 'CUSTOMER' AND customer_account_id = $6::uuid)`;
+  }
+}
+
+/**
+ * The wider reports a viewer could ask beside this one (the whole organization instead of one space; all
+ * people instead of a segment; all customers instead of one company). Their difference with this one must
+ * not describe fewer than five people.
+ */
+function widerSets(scope: ReportScope): { wholeOrg: boolean; segment: Segment }[] {
+  const scopes = scope.spaceId ? [false, true] : [true];
+  const segments: Segment[] = [scope.segment];
+  if (scope.segment !== 'ALL') segments.push('ALL');
+  if (scope.segment === 'CUSTOMER_ACCOUNT') segments.push('CUSTOMERS');
+  const sets: { wholeOrg: boolean; segment: Segment }[] = [];
+  for (const wholeOrg of scopes) {
+    for (const segment of segments) {
+      if (wholeOrg === !scope.spaceId && segment === scope.segment) continue;
+      sets.push({ wholeOrg, segment });
+    }
+  }
+  return sets;
+}
+
+/** Days from `from` to `to` included, as UTC dates. */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function bucketStart(day: string, g: Granularity): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (g === 'WEEK') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (g === 'MONTH') d.setUTCDate(1);
+  return isoDay(d);
+}
+
+function nextBucket(start: string, g: Granularity): string {
+  const d = new Date(`${start}T00:00:00Z`);
+  if (g === 'DAY') d.setUTCDate(d.getUTCDate() + 1);
+  if (g === 'WEEK') d.setUTCDate(d.getUTCDate() + 7);
+  if (g === 'MONTH') d.setUTCMonth(d.getUTCMonth() + 1);
+  return isoDay(d);
+}
+
+/** Every bucket of the period, with the number of its days inside the period. */
+export function bucketsOf(from: string, to: string, g: Granularity): { start: string; days: number }[] {
+  const out: { start: string; days: number }[] = [];
+  for (let start = bucketStart(from, g); start <= to; start = nextBucket(start, g)) {
+    const first = start < from ? from : start;
+    const last = nextBucket(start, g);
+    const lastIn = last > to ? to : isoDay(new Date(Date.parse(last) - DAY_MS));
+    out.push({ start, days: daysBetween(first, lastIn) });
+  }
+  return out;
+}
+
+function median(values: number[], q = 0.5): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/**
+ * Computes the engagement report from the rollups (activity), the domain tables (response time, ideas) and
+ * the effort and KPI values; the caller has authorized the scope. Every figure passes `suppressionOf`.
+ */
+@Injectable()
+export class EngagementReports {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async weights(organizationId: string): Promise<{ weights: Weights; currency: string }> {
+    const rows: { weights: Partial<Weights>; currency: string }[] = await this.db.manager.query(
+      'SELECT weights, currency FROM analytics_settings WHERE organization_id = $1',
+      [organizationId],
+    );
+    return { weights: { ...DEFAULT_WEIGHTS, ...(rows[0]?.weights ?? {}) }, currency: rows[0]?.currency ?? 'EUR' };
+  }
+
+  /** The report, recorded in the audit trail as an analytics read. */
+  async report(scope: ReportScope) {
+    return this.compute(scope, true);
+  }
+
+  async compute(scope: ReportScope, audited = false) {
+    const days = daysBetween(scope.from, scope.to);
+    if (!(days >= 1 && days <= 400)) throw badInput({ to: ['must be on or after from, at most 400 days later'] });
+    if (scope.segment === 'CUSTOMER_ACCOUNT' && !scope.customerAccountId) {
+      throw badInput({ customerAccountId: ['required with segment CUSTOMER_ACCOUNT'] });
+    }
+    return this.db.transaction(async () => {
+      const { weights, currency } = await this.weights(scope.organizationId);
+      const params = [
+        scope.organizationId,
+        scope.spaceId,
+        scope.from,
+        scope.to,
+        scope.granularity.toLowerCase(),
+        scope.customerAccountId,
+      ];
+      const [activityBlock, participation, responseTime, ideaFunnel, breakdown] = [
+        await this.activity(scope, params, weights),
+        await this.participation(scope, params),
+        await this.responseTime(scope),
+        await this.ideaFunnel(scope, params),
+        await this.breakdown(scope, params, weights),
+      ];
+      const effort = await this.effort(scope);
+      const roi = await this.roi(scope, effort, currency);
+      const spaceEffort = new Map(effort.bySpace.map((e) => [e.spaceId, e]));
+      const totalScore = activityBlock.totals.score;
+      if (audited) await this.audit.record({
+        action: 'analytics.report_read',
+        organizationId: scope.organizationId,
+        spaceId: scope.spaceId,
+        details: { from: scope.from, to: scope.to, segment: scope.segment, granularity: scope.granularity },
+      });
+      return {
+        ...activityBlock,
+        participation: { ...participation, ...this.participationShares(activityBlock.people, participation) },
+        responseTime,
+        ideaFunnel: { ...ideaFunnel, customerShareOfVotes: breakdown.customerShareOfVotes },
+        split: breakdown.split,
+        customerAccounts: breakdown.accounts,
+        spaces: breakdown.spaces.map((s) => {
+          const e = spaceEffort.get(s.spaceId) ?? { hours: 0, cost: 0 };
+          return { ...s, roe: this.roe(s.score, e.hours, e.cost) };
+        }),
+        roe: this.roe(totalScore, effort.hours, effort.cost),
+        roi,
+        weights: {
+          post: weights.POST,
+          idea: weights.IDEA,
+          comment: weights.COMMENT,
+          reaction: weights.REACTION,
+          vote: weights.VOTE,
+          view: weights.VIEW,
+        },
+      };
+    });
+  }
+
+  private roe(score: number | null, hours: number, cost: number) {
+    return {
+      score,
+      effortHours: round(hours, 2)!,
+      effortCost: round(cost, 2)!,
+      perHour: score === null ? null : round(ratio(score, hours), 2),
+      perCost: score === null ? null : round(ratio(score, cost), 4),
+    };
+  }
+
+  /** Series and totals from the per-person daily rollup, with DAU/WAU/MAU and the top contributors' share. */
+  private async activity(scope: ReportScope, params: unknown[], w: Weights) {
+    const wider = widerSets(scope);
+    const target = `(${scope.spaceId ? 'space_id = $2::uuid' : 'true'}) AND ${segmentSql(scope.segment)}`;
+    const flags = wider
+      .map((s, i) => `(${s.wholeOrg ? 'true' : 'space_id = $2::uuid'}) AND ${segmentSql(s.segment)} AS w${i}`)
+      .join(', ');
+    const base = `
+      WITH base AS (
+        SELECT date_trunc($5, day)::date AS bucket, day, person_id, ${COUNT_KEYS.join(', ')},
+               posts + ideas + comments + reactions + votes AS contributions, ${target} AS t${flags ? `, ${flags}` : ''}
+        FROM engagement_person_daily
+        WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
+      )`;
+    const complements = wider.map((_, i) => `count(DISTINCT person_id) FILTER (WHERE w${i} AND NOT t) AS c${i}`);
+    const rows: Record<string, unknown>[] = await this.db.manager.query(
+      `${base}
+       SELECT bucket::text, GROUPING(bucket) AS total,
+              count(DISTINCT person_id) FILTER (WHERE t) AS people,
+              count(DISTINCT person_id) FILTER (WHERE t AND contributions > 0) AS contributors,
+              count(DISTINCT person_id) FILTER (WHERE t AND posts + ideas > 0) AS creators,
+              count(DISTINCT (person_id, day)) FILTER (WHERE t) AS person_days,
+              ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join(', ')}
+              ${complements.length ? `, ${complements.join(', ')}` : ''}
+       FROM base GROUP BY GROUPING SETS ((bucket), ())`,
+      params,
+    );
+    const periods: { g: string; n: string }[] = await this.db.manager.query(
+      `${base}
+       SELECT 'W' AS g, count(DISTINCT person_id) AS n FROM base WHERE t GROUP BY date_trunc('week', day)
+       UNION ALL
+       SELECT 'M', count(DISTINCT person_id) FROM base WHERE t GROUP BY date_trunc('month', day)`,
+      params,
+    );
+    const perPerson: { c: string }[] = await this.db.manager.query(
+      `${base}
+       SELECT sum(contributions) AS c FROM base WHERE t GROUP BY person_id HAVING sum(contributions) > 0
+       ORDER BY c DESC`,
+      params,
+    );
+    const suppressionFor = (r: Record<string, unknown> | undefined) =>
+      suppressionOf(
+        num(r?.people),
+        wider.map((_, i) => num(r?.[`c${i}`])),
+      );
+
+    const byBucket = new Map(rows.filter((r) => !num(r.total)).map((r) => [r.bucket as string, r]));
+    const ttfrByBucket = await this.responseTimeSeries(scope);
+    const series = bucketsOf(scope.from, scope.to, scope.granularity).map(({ start, days }) => {
+      const r = byBucket.get(start);
+      const suppressed = suppressionFor(r);
+      return {
+        start,
+        suppressed,
+        ...activity(countsOf(r ?? {}), w, suppressed),
+        activePeople: suppressed ? null : num(r?.people),
+        contributors: suppressed ? null : num(r?.contributors),
+        dailyActive: suppressed ? null : round(num(r?.person_days) / days, 2),
+        medianFirstResponseHours: ttfrByBucket.get(start) ?? null,
+      };
+    });
+
+    const t = rows.find((r) => num(r.total)) ?? {};
+    const suppressed = suppressionFor(t);
+    const days = daysBetween(scope.from, scope.to);
+    const weeks = bucketsOf(scope.from, scope.to, 'WEEK').length;
+    const months = bucketsOf(scope.from, scope.to, 'MONTH').length;
+    const sumOf = (g: string) => periods.filter((p) => p.g === g).reduce((s, p) => s + num(p.n), 0);
+    const dau = num(t.person_days) / days;
+    const mau = sumOf('M') / months;
+    const counts = countsOf(t);
+    const block = activity(counts, w, suppressed);
+    const people = num(t.people);
+    return {
+      series,
+      people: suppressed
+        ? null
+        : {
+            members: 0,
+            creators: num(t.creators),
+            contributors: num(t.contributors) - num(t.creators),
+            ranked: perPerson.map((p) => num(p.c)),
+          },
+      totals: {
+        suppressed,
+        ...block,
+        activePeople: suppressed ? null : people,
+        dau: suppressed ? null : round(dau, 2),
+        wau: suppressed ? null : round(sumOf('W') / weeks, 2),
+        mau: suppressed ? null : round(mau, 2),
+        stickiness: suppressed ? null : round(ratio(dau, mau)),
+        contributionsPerActive: suppressed ? null : round(ratio(block.contributions ?? 0, people), 2),
+      },
+    };
+  }
+
+  private async participation(scope: ReportScope, params: unknown[]) {
+    const rows: { actor_kind: string; customer_account_id: string | null; people: string }[] =
+      await this.db.manager.query(`SELECT * FROM ruche_analytics_members($1::uuid, $2::uuid)`, params.slice(0, 2));
+    const members = rows
+      .filter((r) =>
+        scope.segment === 'ALL'
+          ? true
+          : scope.segment === 'EMPLOYEES'
+            ? r.actor_kind !== 'CUSTOMER'
+            : scope.segment === 'CUSTOMERS'
+              ? r.actor_kind === 'CUSTOMER'
+              : r.actor_kind === 'CUSTOMER' && r.customer_account_id === scope.customerAccountId,
+      )
+      .reduce((s, r) => s + num(r.people), 0);
+    return { members };
+  }
+
+  /** 90-9-1 and the top contributors' share, from the activity block's per-person figures. */
+  private participationShares(
+    people: { creators: number; contributors: number; ranked: number[] } | null,
+    { members }: { members: number },
+  ) {
+    if (!people) {
+      return { suppressed: 'FEWER_THAN_FIVE_PEOPLE' as const, members, creators: null, contributors: null, lurkers: null, engagementRate: null, top1PercentShare: null, top10PercentShare: null };
+    }
+    const total = people.ranked.reduce((s, c) => s + c, 0);
+    const topShare = (fraction: number) => {
+      const k = Math.ceil(people.ranked.length * fraction);
+      if (k < MIN_GROUP_SIZE) return null;
+      return round(ratio(people.ranked.slice(0, k).reduce((s, c) => s + c, 0), total));
+    };
+    const engaged = people.creators + people.contributors;
+    return {
+      suppressed: null,
+      members,
+      creators: people.creators,
+      contributors: people.contributors,
+      lurkers: Math.max(members - engaged, 0),
+      engagementRate: round(ratio(engaged, members)),
+      top1PercentShare: topShare(0.01),
+      top10PercentShare: topShare(0.1),
+    };
+  }
+
+  /** Posts the response time measures: customers' posts and questions of the segment, created in the period. */
+  private async measuredPosts(scope: ReportScope) {
+    const rows: {
+      author_id: string | null;
+      author_kind: string;
+      customer_account_id: string | null;
+      kind: string;
+      created_at: Date;
+      first_response_at: Date | null;
+      responder_kind: string | null;
+    }[] = await this.db.manager.query(
+      `SELECT * FROM ruche_analytics_posts($1::uuid, $2::uuid, $3::date, $4::date + 1)
+       WHERE author_kind = 'CUSTOMER' OR kind = 'QUESTION'`,
+      [scope.organizationId, scope.spaceId, scope.from, scope.to],
+    );
+    return rows.filter((r) => this.inSegment(scope, r.author_kind, r.customer_account_id));
+  }
+
+  private inSegment(scope: ReportScope, kind: string, account: string | null): boolean {
+    switch (scope.segment) {
+      case 'ALL':
+        return true;
+      case 'EMPLOYEES':
+        return kind !== 'CUSTOMER';
+      case 'CUSTOMERS':
+        return kind === 'CUSTOMER';
+      case 'CUSTOMER_ACCOUNT':
+        return kind === 'CUSTOMER' && account === scope.customerAccountId;
+    }
+  }
+
+  private hoursToResponse(r: { created_at: Date; first_response_at: Date | null }): number | null {
+    return r.first_response_at ? (r.first_response_at.getTime() - r.created_at.getTime()) / 3_600_000 : null;
+  }
+
+  private async responseTime(scope: ReportScope) {
+    const posts = await this.measuredPosts(scope);
+    const suppressed = suppressionOf(new Set(posts.map((p) => p.author_id)).size);
+    if (suppressed) {
+      return { suppressed, posts: null, medianHours: null, p90Hours: null, unansweredAfter24h: null, byResponder: null };
+    }
+    const hours = posts.map((p) => this.hoursToResponse(p)).filter((h): h is number => h !== null);
+    const now = Date.now();
+    const old = posts.filter((p) => now - p.created_at.getTime() >= DAY_MS);
+    const late = old.filter((p) => {
+      const h = this.hoursToResponse(p);
+      return h === null || h > 24;
+    });
+    const byKind = new Map<string, number>();
+    for (const p of posts) if (p.responder_kind) byKind.set(p.responder_kind, (byKind.get(p.responder_kind) ?? 0) + 1);
+    return {
+      suppressed: null,
+      posts: posts.length,
+      medianHours: round(median(hours), 2),
+      p90Hours: round(median(hours, 0.9), 2),
+      unansweredAfter24h: round(ratio(late.length, old.length)),
+      byResponder: [...byKind].sort().map(([kind, responses]) => ({ kind, responses })),
+    };
+  }
+
+  private async responseTimeSeries(scope: ReportScope): Promise<Map<string, number | null>> {
+    const posts = await this.measuredPosts(scope);
+    const groups = new Map<string, typeof posts>();
+    for (const p of posts) {
+      const key = bucketStart(isoDay(p.created_at), scope.granularity);
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    return new Map(
+      [...groups].map(([key, group]) => [
+        key,
+        suppressionOf(new Set(group.map((p) => p.author_id)).size)
+          ? null
+          : round(median(group.map((p) => this.hoursToResponse(p)).filter((h): h is number => h !== null)), 2),
+      ]),
+    );
+  }
+
+  private async ideaFunnel(scope: ReportScope, params: unknown[]) {
+    const ideas: {
+      id: string;
+      author_id: string | null;
+      author_kind: string;
+      customer_account_id: string | null;
+      created_at: Date;
+      idea_status: string;
+    }[] = (
+      await this.db.manager.query(
+        `SELECT * FROM ruche_analytics_posts($1::uuid, $2::uuid, $3::date, $4::date + 1) WHERE kind = 'IDEA'`,
+        [scope.organizationId, scope.spaceId, scope.from, scope.to],
+      )
+    ).filter((r: { author_kind: string; customer_account_id: string | null }) =>
+      this.inSegment(scope, r.author_kind, r.customer_account_id),
+    );
+    const suppressed = suppressionOf(new Set(ideas.map((i) => i.author_id)).size);
+    const statuses = [...STAGES, ...FINAL];
+    if (suppressed) {
+      return {
+        suppressed,
+        ideas: null,
+        stages: statuses.map((status) => ({ status, current: null, reached: null, conversion: null, medianDays: null })),
+        medianDaysToFirstStatusUpdate: null,
+        customerShareOfIdeas: null,
+      };
+    }
+    void params;
+    const changes: { post_id: string; to_status: string; created_at: Date }[] = await this.db.manager.query(
+      `SELECT * FROM ruche_analytics_idea_changes($1::uuid, $2::uuid, $3::date, $4::date + 1) ORDER BY created_at`,
+      [scope.organizationId, scope.spaceId, scope.from, scope.to],
+    );
+    const history = new Map<string, { to_status: string; created_at: Date }[]>();
+    for (const c of changes) history.set(c.post_id, [...(history.get(c.post_id) ?? []), c]);
+    const reached = new Map<string, number>(STAGES.map((s) => [s, 0]));
+    const inStage = new Map<string, number[]>(statuses.map((s) => [s, []]));
+    const firstUpdate: number[] = [];
+    for (const idea of ideas) {
+      const steps = history.get(idea.id) ?? [];
+      const visited = ['NEW', ...steps.map((s) => s.to_status)];
+      const furthest = Math.max(...visited.map((s) => STAGES.indexOf(s as (typeof STAGES)[number])));
+      for (let i = 0; i <= furthest; i++) reached.set(STAGES[i], reached.get(STAGES[i])! + 1);
+      let enteredAt = idea.created_at;
+      let status = 'NEW';
+      for (const step of steps) {
+        inStage.get(status)?.push((step.created_at.getTime() - enteredAt.getTime()) / DAY_MS);
+        status = step.to_status;
+        enteredAt = step.created_at;
+      }
+      if (steps[0]) firstUpdate.push((steps[0].created_at.getTime() - idea.created_at.getTime()) / DAY_MS);
+    }
+    const current = (s: string) => ideas.filter((i) => i.idea_status === s).length;
+    return {
+      suppressed: null,
+      ideas: ideas.length,
+      stages: statuses.map((status, i) => {
+        const r = reached.get(status);
+        const previous = i > 0 && i < STAGES.length ? reached.get(STAGES[i - 1]) : undefined;
+        return {
+          status,
+          current: current(status),
+          reached: r ?? null,
+          conversion: r !== undefined && previous !== undefined ? round(ratio(r, previous)) : null,
+          medianDays: round(median(inStage.get(status) ?? []), 2),
+        };
+      }),
+      medianDaysToFirstStatusUpdate: round(median(firstUpdate), 2),
+      customerShareOfIdeas: round(ratio(ideas.filter((i) => i.author_kind === 'CUSTOMER').length, ideas.length)),
+    };
+  }
+
+  /**
+   * Employees vs customers, per customer company, per space: each row suppressed on its own people and on
+   * the people a neighbouring report would add (the other kind, the other companies, the other spaces).
+   */
+  private async breakdown(scope: ReportScope, params: unknown[], w: Weights) {
+    const inScope = scope.spaceId ? 'space_id = $2::uuid' : 'true';
+    const sums = COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE inside), 0) AS ${k}`).join(', ');
+    const rows: Record<string, unknown>[] = await this.db.manager.query(
+      `WITH base AS (
+         SELECT person_id, space_id, actor_kind = 'CUSTOMER' AS customer, customer_account_id, ${COUNT_KEYS.join(', ')},
+                ${inScope} AS inside
+         FROM engagement_person_daily WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
+       ), persons AS (
+         SELECT person_id, bool_or(customer) AS customer, min(customer_account_id::text) AS account,
+                bool_or(inside) AS inside_any, bool_or(NOT inside) AS outside_any,
+                CASE WHEN count(DISTINCT space_id) = 1 THEN min(space_id::text) END AS only_space
+         FROM base GROUP BY person_id
+       )
+       SELECT 'kind' AS dim, customer::text AS key, ${sums},
+              (SELECT count(*) FROM persons p WHERE p.customer = b.customer AND p.inside_any) AS people,
+              (SELECT count(*) FROM persons p WHERE p.customer = b.customer AND p.outside_any) AS outside
+       FROM base b GROUP BY customer
+       UNION ALL
+       SELECT 'account', customer_account_id::text, ${sums},
+              (SELECT count(*) FROM persons p WHERE p.account = b.customer_account_id::text AND p.inside_any),
+              (SELECT count(*) FROM persons p WHERE p.account = b.customer_account_id::text AND p.outside_any)
+       FROM base b WHERE customer AND customer_account_id IS NOT NULL GROUP BY customer_account_id
+       UNION ALL
+       SELECT 'space', space_id::text, ${COUNT_KEYS.map((k) => `coalesce(sum(${k}), 0)`).join(', ')},
+              count(DISTINCT person_id),
+              (SELECT count(*) FROM persons p WHERE p.only_space IS DISTINCT FROM b.space_id::text)
+       FROM base b WHERE inside GROUP BY space_id`,
+      params.slice(0, 4),
+    );
+    const of = (dim: string) => rows.filter((r) => r.dim === dim);
+    const kinds = of('kind');
+    const peopleOf = (customer: boolean) => num(kinds.find((r) => r.key === String(customer))?.people);
+    const split = (['EMPLOYEES', 'CUSTOMERS'] as const).map((segment) => {
+      const customer = segment === 'CUSTOMERS';
+      const r = kinds.find((k) => k.key === String(customer)) ?? {};
+      const complements = [peopleOf(!customer), ...(scope.spaceId ? [num(r.outside)] : [])];
+      const suppressed = suppressionOf(num(r.people), complements);
+      return { segment, suppressed, activePeople: suppressed ? null : num(r.people), ...activity(countsOf(r), w, suppressed) };
+    });
+    const customers = peopleOf(true);
+    const names: { id: string; name: string }[] = await this.db.manager.query(
+      'SELECT id, name FROM customer_accounts WHERE organization_id = $1 ORDER BY name',
+      [scope.organizationId],
+    );
+    const accounts = names.map((a) => {
+      const r = of('account').find((x) => x.key === a.id) ?? {};
+      const people = num(r.people);
+      const suppressed = suppressionOf(people, [customers - people, ...(scope.spaceId ? [num(r.outside)] : [])]);
+      return { customerAccountId: a.id, name: a.name, suppressed, activePeople: suppressed ? null : people, ...activity(countsOf(r), w, suppressed) };
+    });
+    const spaceNames: { id: string; name: string }[] = await this.db.manager.query(
+      `SELECT id, name FROM spaces WHERE organization_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY name`,
+      [scope.organizationId, scope.spaceId],
+    );
+    const spaces = spaceNames
+      .map((s) => {
+        const r = of('space').find((x) => x.key === s.id) ?? {};
+        const suppressed = suppressionOf(num(r.people), [num(r.outside)]);
+        const c = countsOf(r);
+        return {
+          spaceId: s.id,
+          name: s.name,
+          suppressed,
+          activePeople: suppressed ? null : num(r.people),
+          score: suppressed ? null : round(scoreOf(c, w), 2),
+        };
+      });
+    const votes = (customer: boolean) => num(kinds.find((r) => r.key === String(customer))?.votes);
+    const allVotes = votes(true) + votes(false);
+    const votesSuppressed = split.some((s) => s.suppressed);
+    return {
+      split,
+      accounts,
+      spaces,
+      customerShareOfVotes: votesSuppressed ? null : round(ratio(votes(true), allVotes)),
+    };
+  }
+
+  /** Effort logged over the period, prorated by the days each log shares with it. */
+  private async effort(scope: ReportScope) {
+    const rows: { space_id: string; hours: string; cost: string }[] = await this.db.manager.query(
+      `SELECT space_id, sum(hours * share) AS hours, sum(cost * share) AS cost
+       FROM (
+         SELECT space_id, hours, cost,
+                (least(period_end, $4::date) - greatest(period_start, $3::date) + 1)::numeric
+                  / (period_end - period_start + 1) AS share
+         FROM effort_logs
+         WHERE organization_id = $1 AND ($2::uuid IS NULL OR space_id = $2)
+           AND period_start <= $4::date AND period_end >= $3::date
+       ) e GROUP BY space_id`,
+      [scope.organizationId, scope.spaceId, scope.from, scope.to],
+    );
+    const bySpace = rows.map((r) => ({ spaceId: r.space_id, hours: num(r.hours), cost: num(r.cost) }));
+    return {
+      bySpace,
+      hours: bySpace.reduce((s, r) => s + r.hours, 0),
+      cost: bySpace.reduce((s, r) => s + r.cost, 0),
+    };
+  }
+
+  private async roi(scope: ReportScope, effort: { cost: number }, currency: string) {
+    const [{ value }] = await this.db.manager.query(
+      `SELECT coalesce(sum(p.estimated_value), 0) AS value
+       FROM ruche_analytics_posts($1::uuid, $2::uuid, '-infinity', 'infinity') p
+       WHERE p.kind = 'IDEA' AND p.idea_status = 'IMPLEMENTED' AND EXISTS (
+         SELECT 1 FROM ruche_analytics_idea_changes($1::uuid, $2::uuid, $3::date, $4::date + 1) h
+         WHERE h.post_id = p.id AND h.to_status = 'IMPLEMENTED' AND h.created_at >= $3::date AND h.created_at < $4::date + 1)`,
+      [scope.organizationId, scope.spaceId, scope.from, scope.to],
+    );
+    const [{ gains }] = await this.db.manager.query(
+      `SELECT coalesce(sum((v.value - coalesce(k.baseline, 0)) * k.unit_value
+                           * CASE WHEN k.direction = 'INCREASE' THEN 1 ELSE -1 END), 0) AS gains
+       FROM kpis k
+       JOIN objectives o ON o.id = k.objective_id AND o.archived_at IS NULL
+       JOIN LATERAL (
+         SELECT value FROM kpi_values v WHERE v.kpi_id = k.id AND v.period_start BETWEEN $3::date AND $4::date
+         ORDER BY v.period_start DESC LIMIT 1) v ON true
+       WHERE k.organization_id = $1 AND k.source = 'BUSINESS' AND k.unit_value IS NOT NULL
+         AND ($2::uuid IS NULL OR k.space_id = $2)`,
+      [scope.organizationId, scope.spaceId, scope.from, scope.to],
+    );
+    const implementedIdeasValue = num(value);
+    const kpiGains = num(gains);
+    return {
+      implementedIdeasValue: round(implementedIdeasValue, 2)!,
+      kpiGains: round(kpiGains, 2)!,
+      cost: round(effort.cost, 2)!,
+      roi: round(ratio(implementedIdeasValue + kpiGains - effort.cost, effort.cost)),
+      currency,
+    };
+  }
+}
