@@ -171,11 +171,11 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
          PERFORM pg_advisory_xact_lock(hashtext('ruche_analytics_partitions'));
          WHILE m <= p_to LOOP
            name := 'engagement_events_' || to_char(m, 'YYYYMM');
-           IF to_regclass(name) IS NULL THEN
-             EXECUTE format('CREATE TABLE %I PARTITION OF engagement_events FOR VALUES FROM (%L) TO (%L)',
+           IF to_regclass('public.' || name) IS NULL THEN
+             EXECUTE format('CREATE TABLE public.%I PARTITION OF public.engagement_events FOR VALUES FROM (%L) TO (%L)',
                             name, m, (m + interval '1 month')::date);
-             EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', name);
-             EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', name);
+             EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', name);
+             EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', name);
            END IF;
            m := (m + interval '1 month')::date;
          END LOOP;
@@ -220,7 +220,10 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
            SELECT organization_id, space_id, day, actor_id, min(actor_kind), min(customer_account_id::text)::uuid,
                   ${sums('stored')}
            FROM stored GROUP BY organization_id, space_id, day, actor_id ORDER BY 2, 3, 4
-           ON CONFLICT (space_id, day, person_id) DO UPDATE SET ${addUp('engagement_person_daily')}
+           ON CONFLICT (space_id, day, person_id) DO UPDATE SET ${addUp('engagement_person_daily')},
+             -- The same kind and company as a rebuild picks (min), whatever the order events arrived in.
+             actor_kind = least(engagement_person_daily.actor_kind, excluded.actor_kind),
+             customer_account_id = least(engagement_person_daily.customer_account_id, excluded.customer_account_id)
          )
          SELECT count(*) INTO stored FROM stored;
          RETURN stored;

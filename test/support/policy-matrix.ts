@@ -118,6 +118,28 @@ async function ownersCampaign(t: TestApp, world: PolicyWorld, space: 'hybridA' |
   return res.data!.createCampaign.campaign.id;
 }
 
+
+/** An objective of the owner's with one business KPI, for calls that change or feed it. */
+async function ownersObjective(t: TestApp, world: PolicyWorld): Promise<{ objectiveId: string; kpiId: string }> {
+  const res = await t.gql(
+    `mutation($input: CreateObjectiveInput!) { createObjective(input: $input) { objective { id kpis { id } } } }`,
+    {
+      input: {
+        organizationId: world.org.id,
+        title: 'New customers',
+        kind: 'SALES',
+        startsOn: '2026-01-01',
+        endsOn: '2026-12-31',
+        kpis: [{ name: 'New customers', source: 'BUSINESS', direction: 'INCREASE', target: 20, period: 'MONTH' }],
+      },
+    },
+    world.owner.accessToken,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  const objective = res.data!.createObjective.objective;
+  return { objectiveId: objective.id, kpiId: objective.kpis[0].id };
+}
+
 const REPORT = `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`;
 
 /** An open report by the customer of A on a fresh post of the owner's, for calls that resolve one. */
@@ -262,6 +284,95 @@ export const POLICY_MATRIX: MatrixRow[] = [
     variables: fixed((w) => ({ id: w.org.id })),
     mutates: false,
     expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'FORBIDDEN', admin: 'ALLOW' }),
+  },
+  // --- analytics ---
+  {
+    operation: 'engagementReport',
+    target: 'organization',
+    query: `query($input: EngagementReportInput!) { engagementReport(input: $input) { totals { activePeople } } }`,
+    variables: fixed((w) => ({ input: { organizationId: w.org.id, from: '2026-01-01', to: '2026-01-31' } })),
+    mutates: false,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'engagementReport',
+    target: 'space A',
+    query: `query($input: EngagementReportInput!) { engagementReport(input: $input) { totals { activePeople } } }`,
+    variables: fixed((w) => ({
+      input: { organizationId: w.org.id, spaceId: w.spaces.hybridA, from: '2026-01-01', to: '2026-01-31' },
+    })),
+    mutates: false,
+    // Space staff read their own space; the invitee is no member of the organization yet.
+    expect: contentOfA({ customerOfA: 'FORBIDDEN', employee: 'FORBIDDEN', spaceModerator: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'engagementReport',
+    target: 'internal space',
+    query: `query($input: EngagementReportInput!) { engagementReport(input: $input) { totals { activePeople } } }`,
+    variables: fixed((w) => ({
+      input: { organizationId: w.org.id, spaceId: w.spaces.internal, from: '2026-01-01', to: '2026-01-31' },
+    })),
+    mutates: false,
+    expect: {
+      ...orgLevel({ customers: 'NOT_FOUND', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+    },
+  },
+  {
+    operation: 'objectives',
+    query: `query($id: ID!) { objectives(organizationId: $id, first: 5) { edges { node { id kpis { progress { status } } } } } }`,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'createObjective',
+    query: `mutation($input: CreateObjectiveInput!) { createObjective(input: $input) { objective { id } } }`,
+    variables: fixed((w) => ({
+      input: { organizationId: w.org.id, title: 'Fewer returns', kind: 'CUSTOMER_CARE', startsOn: '2026-01-01', endsOn: '2026-12-31' },
+    })),
+    mutates: true,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'updateObjective',
+    query: `mutation($input: UpdateObjectiveInput!) { updateObjective(input: $input) { objective { id } } }`,
+    variables: async ({ t, world }) => ({ input: { id: (await ownersObjective(t, world)).objectiveId, title: 'Renamed' } }),
+    mutates: true,
+    // Objectives are invisible outside the analysts: like a missing one.
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'NOT_FOUND', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'recordKpiValue',
+    query: `mutation($input: RecordKpiValueInput!) { recordKpiValue(input: $input) { kpi { id } } }`,
+    variables: async ({ t, world }) => ({
+      input: { kpiId: (await ownersObjective(t, world)).kpiId, periodStart: '2026-03-01', value: 42 },
+    }),
+    mutates: true,
+    expect: orgLevel({ customers: 'NOT_FOUND', employee: 'NOT_FOUND', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'logEffort',
+    query: `mutation($input: LogEffortInput!) { logEffort(input: $input) { effortLog { id } } }`,
+    variables: fixed((w) => ({
+      input: { spaceId: w.spaces.hybridA, periodStart: '2026-03-01', periodEnd: '2026-03-31', hours: 10, cost: 500 },
+    })),
+    mutates: true,
+    expect: onSpaceA({ customerOfA: 'FORBIDDEN', employee: 'FORBIDDEN', spaceModerator: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'effortLogs',
+    query: `query($id: ID!) { effortLogs(organizationId: $id, first: 5) { edges { node { hours } } } }`,
+    variables: fixed((w) => ({ id: w.org.id })),
+    mutates: false,
+    expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
+  },
+  {
+    operation: 'recordViews',
+    query: `mutation($input: RecordViewsInput!) { recordViews(input: $input) { recorded } }`,
+    variables: async ({ t, world }) => ({ input: { postIds: [await ownersPost(t, world)] } }),
+    mutates: true,
+    // Anyone signed in reports what they saw; a post they may not read is simply not counted.
+    expect: signedInAll('ALLOW'),
   },
   // --- customer accounts ---
   {

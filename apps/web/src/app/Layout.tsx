@@ -15,6 +15,7 @@ import { PUBLIC_PATHS } from './routes';
 import { useSession } from './SessionProvider';
 
 const HeaderMenus = lazy(() => import('./HeaderMenus'));
+const ANALYTICS_ROLES = new Set(['OWNER', 'ADMIN', 'MANAGER']);
 
 /** The frame of every screen: skip link, header with navigation, and the page. */
 export function Layout() {
@@ -23,6 +24,9 @@ export function Layout() {
   const location = useLocation();
   const navigation = useNavigation();
   const isPublic = PUBLIC_PATHS.includes(location.pathname);
+  // There is no analytics ability flag on Organization yet: the link follows the viewer's organization role
+  // (the roles engagementReport answers); the page itself shows the API's FORBIDDEN as "not allowed".
+  const analyticsOrg = viewer?.organizations.find((o) => o.viewerRole && ANALYTICS_ROLES.has(o.viewerRole));
 
   useEffect(() => {
     document.getElementById('main')?.focus({ preventScroll: true });
@@ -53,6 +57,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/spaces">{t('nav.spaces')}</NavLink>
             <NavLink to="/search">{t('nav.search')}</NavLink>
+            {analyticsOrg && <NavLink to={`/o/${encodeURIComponent(analyticsOrg.id)}/analytics`}>{t('nav.analytics')}</NavLink>}
             <NavLink to="/notifications" className="nav-notifications">
               {t('nav.notifications')} <UnreadBadge />
             </NavLink>

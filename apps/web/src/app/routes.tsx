@@ -27,6 +27,7 @@ export const routes: RouteObject[] = [
       { path: 'p/:postId', ...page(() => import('../pages/posts/PostPage')) },
       { path: 'orgs/new', ...page(() => import('../pages/org/NewOrganizationPage')) },
       { path: 'o/:orgId', ...page(() => import('../pages/org/OrganizationPage')) },
+      { path: 'o/:orgId/analytics', ...page(() => import('../pages/analytics/AnalyticsPage')) },
       { path: 'notifications', ...page(() => import('../pages/notifications/NotificationsPage')) },
       { path: 'search', ...page(() => import('../pages/search/SearchPage')) },
       { path: 'moderation', ...page(() => import('../pages/moderation/ModerationPage')) },

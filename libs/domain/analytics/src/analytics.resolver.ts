@@ -29,7 +29,7 @@ import {
   type ObjectiveKind,
 } from './objectives/objective.types';
 import { ObjectivesService, type KpiRow, type KpiValueRow, type ObjectiveRow } from './objectives/objectives.service';
-import { EngagementReport, EngagementReportArgs } from './reports/engagement-report.types';
+import { EngagementReport, EngagementReportInput } from './reports/engagement-report.types';
 import { EngagementReports } from './reports/engagement-report.service';
 
 const ObjectiveConnection = ConnectionType(Objective);
@@ -96,7 +96,7 @@ export class EngagementReportResolver {
       'Organization managers, admins and owners (or a space’s owners and moderators, for that space): engagement ' +
       'over a period, aggregates only; figures over fewer than 5 people are suppressed. Audited.',
   })
-  async engagementReport(@CurrentViewer() viewer: Viewer, @Args() { input }: EngagementReportArgs) {
+  async engagementReport(@CurrentViewer() viewer: Viewer, @Args('input') input: EngagementReportInput) {
     return this.db.transaction(async () => {
       const orgId = fromGlobalId(input.organizationId, 'Organization');
       const spaceId = input.spaceId ? fromGlobalId(input.spaceId, 'Space') : null;
@@ -106,8 +106,8 @@ export class EngagementReportResolver {
         spaceId,
         from: input.from,
         to: input.to,
-        granularity: input.granularity,
-        segment: input.segment,
+        granularity: input.granularity ?? 'DAY',
+        segment: input.segment ?? 'ALL',
         customerAccountId: input.customerAccountId ? fromGlobalId(input.customerAccountId, 'CustomerAccount') : null,
       });
       return {

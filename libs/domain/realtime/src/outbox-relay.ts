@@ -55,7 +55,6 @@ export function toRealtimeEvent(e: OutboxEvent): RealtimeEvent {
 const LOCK_KEY = 'ruche_outbox_relay';
 const BATCH = 500;
 const POLL_MS = 1000;
-const RETENTION_MS = 7 * 86_400_000;
 
 /**
  * Publishes the outbox, in order, to socket.io rooms. One relay at a time in the whole deployment (an advisory
@@ -74,7 +73,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private draining: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  private lastPrune = 0;
 
   constructor(
     private readonly db: Db,
@@ -160,10 +158,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const event of events) this.publish(event);
       await this.db.manager.query('SELECT ruche_outbox_dispatched($1::bigint[])', [events.map((e) => e.id)]);
       if (events.length < BATCH || this.stopped) break;
-    }
-    if (Date.now() - this.lastPrune > 3_600_000) {
-      this.lastPrune = Date.now();
-      await this.db.manager.query('SELECT ruche_outbox_prune($1)', [new Date(Date.now() - RETENTION_MS)]);
     }
   }
 

@@ -1,5 +1,6 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { Db } from '@ruche/database';
+import { Jobs } from '@ruche/jobs';
 import { toStreamEvent, type OutboxRow, type StreamEvent } from './contracts';
 
 export interface ConsumerLag {
@@ -65,6 +66,25 @@ export class EventStream {
   }
 }
 
+export const OUTBOX_RETENTION_JOB = 'outbox-retention';
+/** Realtime replays up to this far back to a client that reconnects (docs/realtime.md). */
+export const REPLAY_WINDOW_MS = 7 * 86_400_000;
+
+/** Hourly: removes what every consumer has read and the replay window no longer needs. */
+@Injectable()
+export class OutboxRetention implements OnModuleInit {
+  constructor(
+    private readonly stream: EventStream,
+    private readonly jobs: Jobs,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define(OUTBOX_RETENTION_JOB, async () => ({
+      removed: await this.stream.prune(new Date(Date.now() - REPLAY_WINDOW_MS)),
+    }), { schedule: '17 * * * *', retryLimit: 2 });
+  }
+}
+
 @Global()
-@Module({ providers: [EventStream], exports: [EventStream] })
+@Module({ providers: [EventStream, OutboxRetention], exports: [EventStream] })
 export class EventsModule {}

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,6 +7,7 @@ import { AuthImage, type ImageLike } from '../../components/AuthImage';
 import { graphql } from '../../gql';
 import type { IdeaStatus, PostCardFieldsFragment, PostKind } from '../../gql/graphql';
 import { formatDate, formatNumber, formatRelative } from '../../lib/format';
+import { useRecordView } from '../../lib/views';
 
 /** Everything a post card shows, asked for in the feed's one query. */
 export const POST_CARD_FIELDS = graphql(`
@@ -322,8 +323,11 @@ export function PostCard({
   const { t } = useTranslation('feed');
   const titleId = useId();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const ref = useRef<HTMLElement>(null);
+  useRecordView(ref, post.deleted || post.hidden ? null : post.id);
   return (
     <article
+      ref={ref}
       className={`card post-card${post.pinned ? ' is-pinned' : ''}${post.hidden ? ' is-hidden' : ''}`}
       aria-labelledby={titleId}
     >

@@ -31,8 +31,10 @@ export const SPACE_HEADER_FIELDS = graphql(`
     memberCount
     customerCount
     holdsCustomers
+    organizationId
     viewerRole
     viewerCan {
+      moderate
       join
       leave
       update
@@ -265,6 +267,12 @@ function SpaceHeader({
         <Link to={`/s/${space.id}/ideas`} className="btn">
           {t('space.ideas')}
         </Link>
+        {can.moderate && (
+          // Space owners and moderators (and org admins) get the dashboard scoped to this space.
+          <Link to={`/o/${encodeURIComponent(space.organizationId)}/analytics?space=${encodeURIComponent(space.id)}`} className="btn">
+            {t('space.analytics')}
+          </Link>
+        )}
         {manages && (
           <Link to={`/s/${space.id}/settings`} className="btn">
             {t('space.settings')}

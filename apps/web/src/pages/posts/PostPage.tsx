@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type FormEvent } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import type { PostPageQuery, ReactionKind } from '../../gql/graphql';
 import { fieldError, toUiError } from '../../lib/errors';
 import { formatDate, formatNumber } from '../../lib/format';
 import { useRealtimeEvents } from '../../lib/realtime';
+import { useRecordView } from '../../lib/views';
 import { IdeaStatusChip, IdeaVotes, KindChip, PostImages, PostTime, REACT, TagList, UNREACT } from '../feed/PostCard';
 import { accessLost, SpaceClosed, SpaceSubscription } from '../feed/SpaceClosed';
 import { ConfirmDialog, HistoryDialog, ReportDialog } from './PostDialogs';
@@ -312,6 +313,8 @@ function PostMain({ post, onChanged }: { post: Post; onChanged(): void }) {
   const [remove] = useMutation(DELETE_POST);
   const [actionError, setActionError] = useState<unknown>(null);
   const can = post.viewerCan;
+  const ref = useRef<HTMLElement>(null);
+  useRecordView(ref, post.deleted || post.hidden ? null : post.id);
 
   if (post.deleted) {
     return (
@@ -323,7 +326,7 @@ function PostMain({ post, onChanged }: { post: Post; onChanged(): void }) {
   }
 
   return (
-    <article className="card post-full" aria-labelledby="post-title">
+    <article ref={ref} className="card post-full" aria-labelledby="post-title">
       <div className="post-meta">
         <Author name={post.author?.displayName} badge={post.authorBadge} />
         <span className="post-meta-end muted">

@@ -1,9 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Db } from '@ruche/database';
 import { EventStream, isEvent, type StreamEvent } from '@ruche/events';
+import { Jobs, cronEvery } from '@ruche/jobs';
 
 export const ANALYTICS_CONSUMER = 'analytics';
+export const ANALYTICS_INGEST_JOB = 'analytics-ingest';
 const BATCH = 5_000;
+/** The scheduled job ticks each minute (cron's finest step) and keeps draining for most of it. */
+const FOLLOW_MS = 50_000;
+const PAUSE_MS = 2_000;
 
 /** A raw engagement event as `ruche_analytics_ingest` takes it. */
 export interface EngagementEventInput {
@@ -64,14 +69,42 @@ export function toEngagement(event: StreamEvent): EngagementEventInput | null {
  * Late events (an old `occurredAt`) simply add to their own day's rollups.
  */
 @Injectable()
-export class EngagementIngestion {
+export class EngagementIngestion implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('EngagementIngestion');
   private running: Promise<number> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly db: Db,
     private readonly stream: EventStream,
+    private readonly jobs: Jobs,
   ) {}
+
+  onModuleInit(): void {
+    // A stately queue: one run at a time across processes, so the consumer never reads the same batch twice.
+    this.jobs.define(ANALYTICS_INGEST_JOB, () => this.follow(), {
+      schedule: cronEvery(1),
+      retryLimit: 5,
+      retryDelay: 5,
+      expireInSeconds: 300,
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /** Drains, pauses, drains again, for most of a minute: dashboards lag the stream by seconds, not a minute. */
+  private async follow(): Promise<{ events: number }> {
+    const until = Date.now() + FOLLOW_MS;
+    let events = 0;
+    while (!this.stopping) {
+      events += await this.drain();
+      if (Date.now() + PAUSE_MS > until) break;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    }
+    return { events };
+  }
 
   /** Reads the stream up to its commit horizon; returns the events read. One drain at a time per process. */
   drain(): Promise<number> {

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
+  IsBoolean,
   IsEnum,
   IsNumber,
   IsOptional,
@@ -163,7 +164,7 @@ export class UpdateObjectiveInput {
   @Field(() => ObjectiveKindEnum, { nullable: true }) @IsOptional() @IsEnum(ObjectiveKindEnum) kind?: ObjectiveKind;
   @Field({ nullable: true }) @IsOptional() @Matches(DATE_PATTERN) startsOn?: string;
   @Field({ nullable: true }) @IsOptional() @Matches(DATE_PATTERN) endsOn?: string;
-  @Field({ nullable: true }) @IsOptional() archived?: boolean;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() archived?: boolean;
   @Field(() => [KpiInput], {
     nullable: true,
     description: 'The full list of KPIs: listed ones with an id are changed, new ones added, missing ones removed.',
@@ -237,7 +238,7 @@ export class RecordViewsPayload {
 @ArgsType()
 export class ObjectivesArgs extends ConnectionArgs {
   @Field(() => ID) @IsString() @MaxLength(200) organizationId!: string;
-  @Field({ defaultValue: false }) includeArchived!: boolean;
+  @Field({ defaultValue: false }) @IsOptional() @IsBoolean() includeArchived!: boolean;
 }
 
 @ArgsType()

@@ -248,8 +248,10 @@ export class EngagementReports {
     const flags = wider
       .map((s, i) => `(${s.wholeOrg ? 'true' : 'space_id = $2::uuid'}) AND ${segmentSql(s.segment)} AS w${i}`)
       .join(', ');
+    // Every parameter is typed here, used or not by this scope and segment.
     const base = `
-      WITH base AS (
+      WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id),
+      base AS (
         SELECT date_trunc($5, day)::date AS bucket, day, person_id, ${COUNT_KEYS.join(', ')},
                posts + ideas + comments + reactions + votes AS contributions, ${target} AS t${flags ? `, ${flags}` : ''}
         FROM engagement_person_daily
@@ -537,7 +539,8 @@ export class EngagementReports {
     const inScope = scope.spaceId ? 'space_id = $2::uuid' : 'true';
     const sums = COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE inside), 0) AS ${k}`).join(', ');
     const rows: Record<string, unknown>[] = await this.db.manager.query(
-      `WITH base AS (
+      `WITH params AS (SELECT $2::uuid AS space_id),
+       base AS (
          SELECT person_id, space_id, actor_kind = 'CUSTOMER' AS customer, customer_account_id, ${COUNT_KEYS.join(', ')},
                 ${inScope} AS inside
          FROM engagement_person_daily WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date

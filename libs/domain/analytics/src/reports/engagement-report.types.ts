@@ -1,4 +1,4 @@
-import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Suppression } from '@ruche/policy';
 
@@ -35,18 +35,13 @@ export class EngagementReportInput {
   spaceId?: string;
   @Field({ description: 'First day, YYYY-MM-DD (UTC).' }) @Matches(DATE_PATTERN) from!: string;
   @Field({ description: 'Last day, included, YYYY-MM-DD (UTC). At most 400 days after from.' }) @Matches(DATE_PATTERN) to!: string;
-  @Field(() => GranularityEnum, { defaultValue: 'DAY' }) @IsEnum(GranularityEnum) granularity!: Granularity;
-  @Field(() => SegmentEnum, { defaultValue: 'ALL' }) @IsEnum(SegmentEnum) segment!: Segment;
+  @Field(() => GranularityEnum, { defaultValue: 'DAY' }) @IsOptional() @IsEnum(GranularityEnum) granularity!: Granularity;
+  @Field(() => SegmentEnum, { defaultValue: 'ALL' }) @IsOptional() @IsEnum(SegmentEnum) segment!: Segment;
   @Field(() => ID, { nullable: true, description: 'With segment CUSTOMER_ACCOUNT.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   customerAccountId?: string;
-}
-
-@ArgsType()
-export class EngagementReportArgs {
-  @Field(() => EngagementReportInput) input!: EngagementReportInput;
 }
 
 @ObjectType({ description: 'Contributions and views, and the engagement score they make.' })
