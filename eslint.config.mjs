@@ -141,7 +141,7 @@ export default defineConfig(
           property: 'env',
           message:
             'Do not read process.env here: inject the typed AppConfig from @ruche/config. Only libs/platform/config, ' +
-            'apps/*/src/main.ts, apps/*/src/migrate.ts, apps/*/src/seed-demo.ts, test/, libs/testing/, tools/ and bench/ may read the environment.',
+            'apps/*/src/main.ts, apps/*/src/migrate.ts, apps/*/src/seed-demo.ts, apps/*/src/analytics-rebuild.ts, test/, libs/testing/, tools/ and bench/ may read the environment.',
         },
       ],
       'no-restricted-imports': [
@@ -183,6 +183,7 @@ export default defineConfig(
       'apps/*/src/main.ts',
       'apps/*/src/migrate.ts',
       'apps/*/src/seed-demo.ts',
+      'apps/*/src/analytics-rebuild.ts',
       'apps/web/vite.config.mts',
       'test/**',
       'libs/testing/**',
