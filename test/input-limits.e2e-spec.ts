@@ -29,7 +29,7 @@ describe('input limits', () => {
     if (isListType(type)) return [];
     if (isEnumType(type)) return type.getValues()[0].value;
     if (isInputObjectType(type)) return fillRequired(Object.values(type.getFields()));
-    if (isScalarType(type)) return type.name === 'Boolean' ? false : type.name === 'Int' ? 1 : 'x';
+    if (isScalarType(type)) return type.name === 'Boolean' ? false : type.name === 'Int' || type.name === 'Float' ? 1 : 'x';
     return null;
   }
   const fillRequired = (fields: GraphQLInputField[]) =>
