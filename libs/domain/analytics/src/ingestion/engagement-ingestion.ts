@@ -98,10 +98,10 @@ export class EngagementIngestion implements OnModuleInit, OnApplicationShutdown 
   private async follow(): Promise<{ events: number }> {
     const until = Date.now() + FOLLOW_MS;
     let events = 0;
-    while (!this.stopping) {
+    while (!this.stopping && !this.jobs.isStopping) {
       events += await this.drain();
       if (Date.now() + PAUSE_MS > until) break;
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS).unref());
     }
     return { events };
   }
