@@ -29,7 +29,7 @@ import {
   type ObjectiveKind,
 } from './objectives/objective.types';
 import { ObjectivesService, type KpiRow, type KpiValueRow, type ObjectiveRow } from './objectives/objectives.service';
-import { EngagementReport, EngagementReportInput } from './reports/engagement-report.types';
+import { EngagementReport, EngagementReportInput, scopeOf } from './reports/engagement-report.types';
 import { EngagementReports } from './reports/engagement-report.service';
 
 const ObjectiveConnection = ConnectionType(Objective);
@@ -98,18 +98,9 @@ export class EngagementReportResolver {
   })
   async engagementReport(@CurrentViewer() viewer: Viewer, @Args('input') input: EngagementReportInput) {
     return this.db.transaction(async () => {
-      const orgId = fromGlobalId(input.organizationId, 'Organization');
-      const spaceId = input.spaceId ? fromGlobalId(input.spaceId, 'Space') : null;
-      await this.access.authorize(viewer.userId, orgId, spaceId, 'analytics.report');
-      const report = await this.reports.report({
-        organizationId: orgId,
-        spaceId,
-        from: input.from,
-        to: input.to,
-        granularity: input.granularity ?? 'DAY',
-        segment: input.segment ?? 'ALL',
-        customerAccountId: input.customerAccountId ? fromGlobalId(input.customerAccountId, 'CustomerAccount') : null,
-      });
+      const scope = scopeOf(input);
+      await this.access.authorize(viewer.userId, scope.organizationId, scope.spaceId, 'analytics.report');
+      const report = await this.reports.report(scope);
       return {
         ...report,
         from: input.from,

@@ -4,9 +4,8 @@ import type { Response } from 'express';
 import { AuditTrail } from '@ruche/audit';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { Db } from '@ruche/database';
-import { fromGlobalId } from '@ruche/kernel';
 import { AnalyticsAccess } from '../analytics-access';
-import { EngagementReportInput } from './engagement-report.types';
+import { EngagementReportInput, scopeOf } from './engagement-report.types';
 import { EngagementReports } from './engagement-report.service';
 
 /** Spreadsheets run a cell that starts with one of these as a formula (OWASP CSV injection): quote it. */
@@ -46,18 +45,10 @@ export class EngagementExportController {
   @Get('engagement.csv')
   async engagement(@CurrentViewer() viewer: Viewer, @Query() query: EngagementReportInput, @Res() res: Response) {
     const report = await this.db.transaction(async () => {
-      const organizationId = fromGlobalId(query.organizationId, 'Organization');
-      const spaceId = query.spaceId ? fromGlobalId(query.spaceId, 'Space') : null;
+      const scope = scopeOf(query);
+      const { organizationId, spaceId } = scope;
       await this.access.authorize(viewer.userId, organizationId, spaceId, 'analytics.report');
-      const result = await this.reports.compute({
-        organizationId,
-        spaceId,
-        from: query.from,
-        to: query.to,
-        granularity: query.granularity ?? 'DAY',
-        segment: query.segment ?? 'ALL',
-        customerAccountId: query.customerAccountId ? fromGlobalId(query.customerAccountId, 'CustomerAccount') : null,
-      });
+      const result = await this.reports.compute(scope);
       await this.audit.record({
         action: 'analytics.exported',
         organizationId,

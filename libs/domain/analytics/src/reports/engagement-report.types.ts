@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { fromGlobalId } from '@ruche/kernel';
 import type { Suppression } from '@ruche/policy';
 
 export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH'] as const;
@@ -42,6 +43,19 @@ export class EngagementReportInput {
   @IsString()
   @MaxLength(200)
   customerAccountId?: string;
+}
+
+/** The report's scope in row ids, from the GraphQL input or the CSV route's query (same fields). */
+export function scopeOf(input: EngagementReportInput) {
+  return {
+    organizationId: fromGlobalId(input.organizationId, 'Organization'),
+    spaceId: input.spaceId ? fromGlobalId(input.spaceId, 'Space') : null,
+    from: input.from,
+    to: input.to,
+    granularity: input.granularity ?? 'DAY',
+    segment: input.segment ?? 'ALL',
+    customerAccountId: input.customerAccountId ? fromGlobalId(input.customerAccountId, 'CustomerAccount') : null,
+  };
 }
 
 @ObjectType({ description: 'Contributions and views, and the engagement score they make.' })
