@@ -6,11 +6,16 @@ import { useSession } from '../../app/SessionProvider';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
 import { ErrorState, Loading } from '../../components/states';
 import { graphql } from '../../gql';
-import type { AnalyticsGranularity, AnalyticsReportQuery, EngagementSegment } from '../../gql/graphql';
+import type {
+  AnalyticsGranularity,
+  AnalyticsReportQuery,
+  EngagementSegment,
+  SuppressionReason,
+} from '../../gql/graphql';
 import { toUiError } from '../../lib/errors';
-import { ChartBlock, fmt, HiddenNote, pct, useHiddenText, type Row } from './ChartBlock';
+import { ChartBlock, Field, fmt, HiddenNote, pct, useHiddenText, type Row, type Shown } from './ChartBlock';
 import { BarsChart, TimeChart } from './charts';
-import { downloadServerCsv } from './csv';
+import { downloadServerCsv, type Cell } from './csv';
 import { EffortForm, EffortLogs } from './EffortForms';
 import { Objectives } from './Objectives';
 import './analytics.css';
@@ -150,12 +155,15 @@ type Range = (typeof RANGES)[number];
 const DAY_MS = 86_400_000;
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const validDay = (s: string | null): s is string => Boolean(s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)));
+const validDay = (s: string | null): s is string =>
+  Boolean(s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)));
 
 /** The filters live in the URL (`?space=…&range=90&g=WEEK&seg=CUSTOMERS`): shareable, and back works. */
 function useFilters() {
   const [params, setParams] = useSearchParams();
-  const range = (RANGES as readonly string[]).includes(params.get('range') ?? '') ? (params.get('range') as Range) : '30';
+  const range = (RANGES as readonly string[]).includes(params.get('range') ?? '')
+    ? (params.get('range') as Range)
+    : '30';
   const today = isoDay(Date.now());
   const from =
     range === 'custom' && validDay(params.get('from'))
@@ -209,13 +217,16 @@ export default function AnalyticsPage() {
     if (report?.customerAccounts.length)
       setCompanies((prev) => {
         const byId = new Map(prev.map((c) => [c.id, c]));
-        for (const c of report.customerAccounts) byId.set(c.customerAccountId, { id: c.customerAccountId, name: c.name });
+        for (const c of report.customerAccounts)
+          byId.set(c.customerAccountId, { id: c.customerAccountId, name: c.name });
         return [...byId.values()];
       });
   }, [report]);
 
   const spaceList = spaces.data?.spaces.edges.map((e) => e.node) ?? [];
-  const spaceName = f.spaceId ? (spaceList.find((s) => s.id === f.spaceId)?.name ?? report?.spaces[0]?.name) : undefined;
+  const spaceName = f.spaceId
+    ? (spaceList.find((s) => s.id === f.spaceId)?.name ?? report?.spaces[0]?.name)
+    : undefined;
   useEffect(() => {
     document.title = `${t('title')} · ${spaceName ?? org?.name ?? 'Ruche'}`;
   }, [t, spaceName, org]);
@@ -309,19 +320,33 @@ function Filters({
         label={t('filters.period')}
         layout="chips"
         value={f.range}
-        onChange={(v) => f.set({ range: v === '30' ? null : v, from: v === 'custom' ? f.from : null, to: v === 'custom' ? f.to : null })}
+        onChange={(v) =>
+          f.set({
+            range: v === '30' ? null : v,
+            from: v === 'custom' ? f.from : null,
+            to: v === 'custom' ? f.to : null,
+          })
+        }
         options={RANGES.map((r) => ({ value: r, label: t(`filters.range.${r}`) }))}
       />
       {f.range === 'custom' && (
         <div className="filter-dates">
-          <label className="field">
-            <span>{t('filters.from')}</span>
-            <input type="date" value={f.from} max={f.to} onChange={(e) => validDay(e.target.value) && f.set({ from: e.target.value })} />
-          </label>
-          <label className="field">
-            <span>{t('filters.to')}</span>
-            <input type="date" value={f.to} min={f.from} onChange={(e) => validDay(e.target.value) && f.set({ to: e.target.value })} />
-          </label>
+          <Field label={t('filters.from')}>
+            <input
+              type="date"
+              value={f.from}
+              max={f.to}
+              onChange={(e) => validDay(e.target.value) && f.set({ from: e.target.value })}
+            />
+          </Field>
+          <Field label={t('filters.to')}>
+            <input
+              type="date"
+              value={f.to}
+              min={f.from}
+              onChange={(e) => validDay(e.target.value) && f.set({ to: e.target.value })}
+            />
+          </Field>
         </div>
       )}
       <ChoiceGroup
@@ -332,8 +357,7 @@ function Filters({
         options={GRANULARITIES.map((g) => ({ value: g, label: t(`granularity.${g}`) }))}
       />
       <div className="filter-selects">
-        <label className="field">
-          <span>{t('filters.segment')}</span>
+        <Field label={t('filters.segment')}>
           <select value={f.seg} onChange={(e) => f.set({ seg: e.target.value === 'ALL' ? null : e.target.value })}>
             <option value="ALL">{t('segment.ALL')}</option>
             <option value="EMPLOYEES">{t('segment.EMPLOYEES')}</option>
@@ -344,19 +368,20 @@ function Filters({
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span>{t('filters.space')}</span>
+        </Field>
+        <Field label={t('filters.space')}>
           <select value={f.spaceId ?? ''} onChange={(e) => f.set({ space: e.target.value || null })}>
             <option value="">{t('filters.allSpaces')}</option>
-            {f.spaceId && !spaces.some((s) => s.id === f.spaceId) && <option value={f.spaceId}>{t('filters.thisSpace')}</option>}
+            {f.spaceId && !spaces.some((s) => s.id === f.spaceId) && (
+              <option value={f.spaceId}>{t('filters.thisSpace')}</option>
+            )}
             {spaces.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
             ))}
           </select>
-        </label>
+        </Field>
       </div>
     </form>
   );
@@ -476,7 +501,11 @@ function ParticipationBlock({ report }: { report: Report }) {
       title={t('participation.title')}
       summary={summary}
       csvName="participation"
-      columns={[{ label: t('participation.group') }, { label: t('participation.people') }, { label: t('participation.share') }]}
+      columns={[
+        { label: t('participation.group') },
+        { label: t('participation.people') },
+        { label: t('participation.share') },
+      ]}
       rows={rows}
       chart={
         p.suppressed ? undefined : (
@@ -509,11 +538,19 @@ function ResponseBlock({ report }: { report: Report }) {
         { key: 'p90', cells: [t('response.p90'), r.p90Hours] },
         { key: 'posts', cells: [t('response.posts'), r.posts] },
         { key: 'unanswered', cells: [t('response.unanswered'), pct(r.unansweredAfter24h)] },
-        ...(r.byResponder ?? []).map((b) => ({ key: b.kind, cells: [t(`response.by.${b.kind}`, { defaultValue: b.kind }), b.responses] })),
+        ...(r.byResponder ?? []).map((b) => ({
+          key: b.kind,
+          cells: [t(`response.by.${b.kind}`, { defaultValue: b.kind }), b.responses],
+        })),
       ];
   const summary = r.suppressed
     ? hidden(r.suppressed)
-    : t('response.summary', { median: fmt(r.medianHours, 1), p90: fmt(r.p90Hours, 1), posts: fmt(r.posts), unanswered: pct(r.unansweredAfter24h) });
+    : t('response.summary', {
+        median: fmt(r.medianHours, 1),
+        p90: fmt(r.p90Hours, 1),
+        posts: fmt(r.posts),
+        unanswered: pct(r.unansweredAfter24h),
+      });
   return (
     <ChartBlock
       id="response"
@@ -547,7 +584,13 @@ function FunnelBlock({ report }: { report: Report }) {
     ? [{ key: 'all', cells: [t('funnel.ideas')], suppressed: fn.suppressed }]
     : fn.stages.map((s) => ({
         key: s.status,
-        cells: [stage(s.status), s.reached, s.current, s.conversion === null || s.conversion === undefined ? null : pct(s.conversion), s.medianDays],
+        cells: [
+          stage(s.status),
+          s.reached,
+          s.current,
+          s.conversion === null || s.conversion === undefined ? null : pct(s.conversion),
+          s.medianDays,
+        ],
       }));
   const summary = fn.suppressed
     ? t('funnel.summaryHidden')
@@ -599,18 +642,41 @@ function RoeBlock({
 }) {
   const { t } = useTranslation('analytics');
   const [logging, setLogging] = useState(false);
+  const hidden = useHiddenText();
   const roe = report.roe;
-  const roeCells = (name: string, r: Report['roe']) => [name, r.score, r.effortHours, r.effortCost, r.perHour, r.perCost];
-  const rows: Row[] = [
-    { key: 'overall', cells: roeCells(t('roe.overall'), roe), suppressed: roe.score === null && roe.effortHours === 0 ? null : undefined },
-    ...report.spaces.map((s) => ({ key: s.spaceId, cells: roeCells(s.name, s.roe), suppressed: s.suppressed })),
+  // Effort is not about people and is always shown; the score and what is divided by it may be hidden.
+  const scoreCell = (n: Shown, reason: SuppressionReason | null | undefined): Cell =>
+    n === null || n === undefined ? (reason ? hidden(reason) : null) : n;
+  const roeCells = (name: string, r: Report['roe'], reason: SuppressionReason | null | undefined): Cell[] => [
+    name,
+    scoreCell(r.score, reason),
+    r.effortHours,
+    r.effortCost,
+    r.effortHours > 0 ? scoreCell(r.perHour, reason) : null,
+    r.effortCost > 0 ? scoreCell(r.perCost, reason) : null,
   ];
+  const overallReason =
+    roe.score === null || roe.score === undefined ? (report.totals.suppressed ?? 'FEWER_THAN_FIVE_PEOPLE') : null;
+  const rows: Row[] = [
+    { key: 'overall', cells: roeCells(t('roe.overall'), roe, overallReason) },
+    ...report.spaces.map((s) => ({
+      key: s.spaceId,
+      cells: roeCells(s.name, s.roe, s.suppressed ?? (s.roe.score === null ? 'FEWER_THAN_FIVE_PEOPLE' : null)),
+    })),
+  ];
+  const tile = (n: Shown, digits = 2) =>
+    overallReason && (n === null || n === undefined) ? hidden(overallReason) : fmt(n, digits);
   const summary =
     roe.effortHours === 0
       ? t('roe.summaryNoEffort')
       : roe.perHour === null || roe.perHour === undefined
         ? t('roe.summaryHidden', { hours: fmt(roe.effortHours) })
-        : t('roe.summary', { perHour: fmt(roe.perHour), score: fmt(roe.score), hours: fmt(roe.effortHours), perCost: fmt(roe.perCost, 3) });
+        : t('roe.summary', {
+            perHour: fmt(roe.perHour),
+            score: fmt(roe.score),
+            hours: fmt(roe.effortHours),
+            perCost: fmt(roe.perCost, 3),
+          });
   const chartData = report.spaces.filter((s) => !s.suppressed && s.roe.perHour !== null && s.roe.perHour !== undefined);
   return (
     <ChartBlock
@@ -646,15 +712,15 @@ function RoeBlock({
       <dl className="kpi-tiles roe-tiles">
         <div>
           <dt>{t('roe.perHour')}</dt>
-          <dd data-testid="roe-per-hour">{fmt(roe.perHour)}</dd>
+          <dd data-testid="roe-per-hour">{roe.effortHours > 0 ? tile(roe.perHour) : '–'}</dd>
         </div>
         <div>
           <dt>{t('roe.perCost')}</dt>
-          <dd>{fmt(roe.perCost, 3)}</dd>
+          <dd>{roe.effortCost > 0 ? tile(roe.perCost, 3) : '–'}</dd>
         </div>
         <div>
           <dt>{t('roe.score')}</dt>
-          <dd>{fmt(roe.score)}</dd>
+          <dd>{tile(roe.score)}</dd>
         </div>
         <div>
           <dt>{t('roe.hours')}</dt>
@@ -679,7 +745,8 @@ function RoeBlock({
 function RoiBlock({ report }: { report: Report }) {
   const { t } = useTranslation('analytics');
   const r = report.roi;
-  const money = (n: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: r.currency || 'EUR' }).format(n);
+  const money = (n: number) =>
+    new Intl.NumberFormat(undefined, { style: 'currency', currency: r.currency || 'EUR' }).format(n);
   const rows: Row[] = [
     { key: 'kpi', cells: [t('roi.kpiGains'), money(r.kpiGains)] },
     { key: 'ideas', cells: [t('roi.ideas'), money(r.implementedIdeasValue)] },
@@ -725,13 +792,22 @@ function SplitBlock({ report }: { report: Report }) {
       title={t('split.title')}
       summary={summary}
       csvName="employees-customers"
-      columns={[{ label: t('split.segment') }, { label: t('activity.activePeople') }, { label: t('activity.contributions') }, { label: t('activity.score') }]}
+      columns={[
+        { label: t('split.segment') },
+        { label: t('activity.activePeople') },
+        { label: t('activity.contributions') },
+        { label: t('activity.score') },
+      ]}
       rows={rows}
       chart={
         visible ? (
           <BarsChart
             xKey="metric"
-            data={metrics.map((m) => ({ metric: t(`activity.${m}`), employees: emp[m] ?? null, customers: cus[m] ?? null }))}
+            data={metrics.map((m) => ({
+              metric: t(`activity.${m}`),
+              employees: emp[m] ?? null,
+              customers: cus[m] ?? null,
+            }))}
             series={[
               { key: 'employees', label: t('segment.EMPLOYEES') },
               { key: 'customers', label: t('segment.CUSTOMERS') },
@@ -775,4 +851,3 @@ function CompaniesBlock({ report }: { report: Report }) {
     />
   );
 }
-

@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { cloneElement, useId, useState, type ReactElement, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SuppressionReason } from '../../gql/graphql';
 import i18n from '../../lib/i18n';
@@ -169,5 +169,33 @@ export function ChartBlock({
       </div>
       {children}
     </section>
+  );
+}
+
+/** A labelled native control (select, date) with the server's field error, tied by id rather than by nesting. */
+export function Field({
+  label,
+  error,
+  children,
+}: {
+  label: string;
+  error?: string;
+  children: ReactElement<{ id?: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }>;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, {
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': error ? `${id}-error` : undefined,
+      })}
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { FormError, TextField } from '../../components/forms';
 import { ErrorState } from '../../components/states';
 import { graphql } from '../../gql';
 import { fieldError, toUiError, type UiError } from '../../lib/errors';
-import { fmt } from './ChartBlock';
+import { Field, fmt } from './ChartBlock';
 
 const LOG_EFFORT = graphql(`
   mutation AnalyticsLogEffort($input: LogEffortInput!) {
@@ -54,7 +54,8 @@ export function parseNumber(text: string): number | undefined {
 /** Field errors of a typed number, before anything is sent (GraphQL cannot carry "abc" as a Float). */
 export function numberErrors(fields: Record<string, string>, t: (k: string) => string): UiError | null {
   const fieldErrors: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(fields)) if (Number.isNaN(parseNumber(v))) fieldErrors[k] = [t('form.notANumber')];
+  for (const [k, v] of Object.entries(fields))
+    if (Number.isNaN(parseNumber(v))) fieldErrors[k] = [t('form.notANumber')];
   return Object.keys(fieldErrors).length ? { code: 'BAD_USER_INPUT', message: '', fieldErrors } : null;
 }
 
@@ -86,7 +87,14 @@ export function EffortForm({
     if (bad) return;
     const res = await logEffort({
       variables: {
-        input: { spaceId, periodStart, periodEnd, hours: parseNumber(hours) ?? 0, cost: parseNumber(cost), note: note || undefined },
+        input: {
+          spaceId,
+          periodStart,
+          periodEnd,
+          hours: parseNumber(hours) ?? 0,
+          cost: parseNumber(cost),
+          note: note || undefined,
+        },
       },
     }).catch(() => null);
     if (res?.data) onDone(true);
@@ -95,24 +103,49 @@ export function EffortForm({
   return (
     <form className="analytics-form" onSubmit={(e) => void submit(e)} aria-label={t('effort.formLabel')} noValidate>
       <h3>{t('effort.formLabel')}</h3>
-      <label className="field">
-        <span>{t('effort.space')}</span>
-        <select value={spaceId} onChange={(e) => setSpaceId(e.target.value)} aria-invalid={Boolean(fieldError(ui, 'spaceId'))}>
+      <Field label={t('effort.space')} error={fieldError(ui, 'spaceId')}>
+        <select value={spaceId} onChange={(e) => setSpaceId(e.target.value)}>
           {spaces.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
             </option>
           ))}
         </select>
-        {fieldError(ui, 'spaceId') && <span className="field-error">{fieldError(ui, 'spaceId')}</span>}
-      </label>
+      </Field>
       <div className="form-pair">
-        <TextField label={t('effort.periodStart')} type="date" value={periodStart} onChange={setStart} error={fieldError(ui, 'periodStart')} isRequired />
-        <TextField label={t('effort.periodEnd')} type="date" value={periodEnd} onChange={setEnd} error={fieldError(ui, 'periodEnd')} isRequired />
+        <TextField
+          label={t('effort.periodStart')}
+          type="date"
+          value={periodStart}
+          onChange={setStart}
+          error={fieldError(ui, 'periodStart')}
+          isRequired
+        />
+        <TextField
+          label={t('effort.periodEnd')}
+          type="date"
+          value={periodEnd}
+          onChange={setEnd}
+          error={fieldError(ui, 'periodEnd')}
+          isRequired
+        />
       </div>
       <div className="form-pair">
-        <TextField label={t('effort.hours')} inputMode="decimal" value={hours} onChange={setHours} error={fieldError(ui, 'hours')} isRequired />
-        <TextField label={t('effort.cost')} inputMode="decimal" value={cost} onChange={setCost} error={fieldError(ui, 'cost')} />
+        <TextField
+          label={t('effort.hours')}
+          inputMode="decimal"
+          value={hours}
+          onChange={setHours}
+          error={fieldError(ui, 'hours')}
+          isRequired
+        />
+        <TextField
+          label={t('effort.cost')}
+          inputMode="decimal"
+          value={cost}
+          onChange={setCost}
+          error={fieldError(ui, 'cost')}
+        />
       </div>
       <TextField label={t('effort.note')} value={note} onChange={setNote} error={fieldError(ui, 'note')} />
       <FormError message={ui && !Object.keys(ui.fieldErrors).length ? ui.message : null} />

@@ -16,7 +16,7 @@ import type {
   ObjectiveKind,
 } from '../../gql/graphql';
 import { fieldError, toUiError, type UiError } from '../../lib/errors';
-import { ChartBlock, fmt, pct, type Row } from './ChartBlock';
+import { ChartBlock, Field, fmt, pct, type Row } from './ChartBlock';
 import { numberErrors, parseNumber } from './EffortForms';
 
 const KPI_FIELDS = graphql(`
@@ -116,7 +116,13 @@ const PERIODS: KpiPeriod[] = ['WEEK', 'MONTH', 'QUARTER'];
 const STATUS_ICON: Record<KpiStatus, string> = { ON_TRACK: '✓', AT_RISK: '!', OFF_TRACK: '✕', NO_DATA: '–' };
 
 /** Objectives and their KPIs (organization managers, admins and owners; others get FORBIDDEN and see nothing). */
-export function Objectives({ organizationId, spaces }: { organizationId: string; spaces: { id: string; name: string }[] }) {
+export function Objectives({
+  organizationId,
+  spaces,
+}: {
+  organizationId: string;
+  spaces: { id: string; name: string }[];
+}) {
   const { t } = useTranslation('analytics');
   const [creating, setCreating] = useState(false);
   const { data, loading, error, refetch } = useQuery(OBJECTIVES, { variables: { organizationId, first: 50 } });
@@ -128,7 +134,12 @@ export function Objectives({ organizationId, spaces }: { organizationId: string;
     <section className="analytics-objectives" aria-labelledby="objectives-title">
       <div className="chart-head">
         <h2 id="objectives-title">{t('objectives.title')}</h2>
-        <button type="button" className="btn btn-primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          aria-expanded={creating}
+          onClick={() => setCreating((v) => !v)}
+        >
           {t('objectives.new')}
         </button>
       </div>
@@ -180,7 +191,10 @@ function ObjectiveCard({ objective }: { objective: Objective }) {
       `${k.progress.periodStart} → ${k.progress.periodEnd}`,
     ],
   }));
-  const counts = objective.kpis.reduce<Record<string, number>>((c, k) => ({ ...c, [k.progress.status]: (c[k.progress.status] ?? 0) + 1 }), {});
+  const counts = objective.kpis.reduce<Record<string, number>>(
+    (c, k) => ({ ...c, [k.progress.status]: (c[k.progress.status] ?? 0) + 1 }),
+    {},
+  );
   const summary =
     objective.kpis.length === 0
       ? t('objectives.noKpis')
@@ -219,16 +233,23 @@ function ObjectiveCard({ objective }: { objective: Objective }) {
                     <StatusBadge status={k.progress.status} />
                   </div>
                   <div className="kpi-bar" aria-hidden="true">
-                    <span className={`kpi-bar-fill status-${k.progress.status.toLowerCase()}`} style={{ width: `${share * 100}%` }} />
+                    <span
+                      className={`kpi-bar-fill status-${k.progress.status.toLowerCase()}`}
+                      style={{ width: `${share * 100}%` }}
+                    />
                   </div>
                   <p className="kpi-figures">
                     {t('kpi.actualOfTarget', {
-                      actual: k.progress.actual === null || k.progress.actual === undefined ? t('kpi.noValue') : fmt(k.progress.actual),
+                      actual:
+                        k.progress.actual === null || k.progress.actual === undefined
+                          ? t('kpi.noValue')
+                          : fmt(k.progress.actual),
                       target: fmt(k.progress.target),
                       progress: pct(k.progress.progress),
                     })}{' '}
                     <span className="muted">
-                      · {t(`kpi.direction.${k.direction}`)} · {t(`period.${k.period}`)} {k.progress.periodStart} → {k.progress.periodEnd}
+                      · {t(`kpi.direction.${k.direction}`)} · {t(`period.${k.period}`)} {k.progress.periodStart} →{' '}
+                      {k.progress.periodEnd}
                     </span>
                   </p>
                   {k.source === 'BUSINESS' &&
@@ -265,7 +286,9 @@ function KpiValueForm({ kpi, onDone }: { kpi: Kpi; onDone(): void }) {
   const ui = local ?? toUiError(error);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const bad = numberErrors({ value }, t) ?? (value.trim() ? null : { code: 'BAD_USER_INPUT', message: '', fieldErrors: { value: [t('form.required')] } });
+    const bad =
+      numberErrors({ value }, t) ??
+      (value.trim() ? null : { code: 'BAD_USER_INPUT', message: '', fieldErrors: { value: [t('form.required')] } });
     setLocal(bad);
     if (bad) return;
     const res = await record({
@@ -274,9 +297,22 @@ function KpiValueForm({ kpi, onDone }: { kpi: Kpi; onDone(): void }) {
     if (res?.data) onDone();
   };
   return (
-    <form className="analytics-form inline-form" onSubmit={(e) => void submit(e)} aria-label={t('kpi.valueFormLabel', { name: kpi.name })} noValidate>
+    <form
+      className="analytics-form inline-form"
+      onSubmit={(e) => void submit(e)}
+      aria-label={t('kpi.valueFormLabel', { name: kpi.name })}
+      noValidate
+    >
       <div className="form-pair">
-        <TextField label={t('kpi.value')} inputMode="decimal" value={value} onChange={setValue} error={fieldError(ui, 'value')} isRequired autoFocus />
+        <TextField
+          label={t('kpi.value')}
+          inputMode="decimal"
+          value={value}
+          onChange={setValue}
+          error={fieldError(ui, 'value')}
+          isRequired
+          autoFocus
+        />
         <TextField
           label={t('kpi.valuePeriod')}
           description={t('kpi.valuePeriodHelp')}
@@ -347,7 +383,8 @@ function ObjectiveForm({
   const [local, setLocal] = useState<UiError | null>(null);
   const [create, { loading, error }] = useMutation(CREATE_OBJECTIVE);
   const ui = local ?? toUiError(error);
-  const change = (i: number, patch: Partial<KpiDraft>) => setKpis((list) => list.map((k, j) => (j === i ? { ...k, ...patch } : k)));
+  const change = (i: number, patch: Partial<KpiDraft>) =>
+    setKpis((list) => list.map((k, j) => (j === i ? { ...k, ...patch } : k)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -359,8 +396,13 @@ function ObjectiveForm({
     });
     const bad = numberErrors(numbers, t);
     // The target is the one number a KPI cannot do without; an empty one is not sent as 0.
-    const missing = kpis.flatMap((k, i) => (k.target.trim() ? [] : [[`kpis.${i}.target`, [t('form.required')]] as [string, string[]]]));
-    setLocal(bad ?? (missing.length ? { code: 'BAD_USER_INPUT', message: '', fieldErrors: Object.fromEntries(missing) } : null));
+    const missing = kpis.flatMap((k, i) =>
+      k.target.trim() ? [] : [[`kpis.${i}.target`, [t('form.required')]] as [string, string[]]],
+    );
+    setLocal(
+      bad ??
+        (missing.length ? { code: 'BAD_USER_INPUT', message: '', fieldErrors: Object.fromEntries(missing) } : null),
+    );
     if (missing.length) return;
     if (bad) return;
     const input: KpiInput[] = kpis.map((k) => ({
@@ -376,19 +418,39 @@ function ObjectiveForm({
       spaceId: k.source === 'COMPUTED' && k.spaceId ? k.spaceId : undefined,
     }));
     const res = await create({
-      variables: { input: { organizationId, title, description: description || undefined, kind, startsOn, endsOn, kpis: input } },
+      variables: {
+        input: { organizationId, title, description: description || undefined, kind, startsOn, endsOn, kpis: input },
+      },
     }).catch(() => null);
     if (res?.data) onDone(true);
   };
 
   const kpiError = (i: number, f: string) => fieldError(ui, `kpis.${i}.${f}`);
   return (
-    <form className="card analytics-form" onSubmit={(e) => void submit(e)} aria-labelledby="new-objective-title" noValidate>
+    <form
+      className="card analytics-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="new-objective-title"
+      noValidate
+    >
       <h3 id="new-objective-title">{t('objectives.new')}</h3>
-      <TextField label={t('objectives.titleField')} value={title} onChange={setTitle} error={fieldError(ui, 'title')} isRequired autoFocus />
-      <TextField label={t('objectives.description')} value={description} onChange={setDescription} error={fieldError(ui, 'description')} multiline rows={2} />
-      <label className="field">
-        <span>{t('objectives.kind')}</span>
+      <TextField
+        label={t('objectives.titleField')}
+        value={title}
+        onChange={setTitle}
+        error={fieldError(ui, 'title')}
+        isRequired
+        autoFocus
+      />
+      <TextField
+        label={t('objectives.description')}
+        value={description}
+        onChange={setDescription}
+        error={fieldError(ui, 'description')}
+        multiline
+        rows={2}
+      />
+      <Field label={t('objectives.kind')}>
         <select value={kind} onChange={(e) => setKind(e.target.value as ObjectiveKind)}>
           {KINDS.map((k) => (
             <option key={k} value={k}>
@@ -396,15 +458,35 @@ function ObjectiveForm({
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       <div className="form-pair">
-        <TextField label={t('objectives.startsOn')} type="date" value={startsOn} onChange={setStartsOn} error={fieldError(ui, 'startsOn')} isRequired />
-        <TextField label={t('objectives.endsOn')} type="date" value={endsOn} onChange={setEndsOn} error={fieldError(ui, 'endsOn')} isRequired />
+        <TextField
+          label={t('objectives.startsOn')}
+          type="date"
+          value={startsOn}
+          onChange={setStartsOn}
+          error={fieldError(ui, 'startsOn')}
+          isRequired
+        />
+        <TextField
+          label={t('objectives.endsOn')}
+          type="date"
+          value={endsOn}
+          onChange={setEndsOn}
+          error={fieldError(ui, 'endsOn')}
+          isRequired
+        />
       </div>
       {kpis.map((k, i) => (
         <fieldset key={i} className="kpi-fieldset">
           <legend>{t('kpi.legend', { n: i + 1 })}</legend>
-          <TextField label={t('kpi.name')} value={k.name} onChange={(v) => change(i, { name: v })} error={kpiError(i, 'name')} isRequired />
+          <TextField
+            label={t('kpi.name')}
+            value={k.name}
+            onChange={(v) => change(i, { name: v })}
+            error={kpiError(i, 'name')}
+            isRequired
+          />
           <ChoiceGroup
             label={t('kpi.source')}
             layout="chips"
@@ -418,19 +500,16 @@ function ObjectiveForm({
           />
           {k.source === 'COMPUTED' && (
             <div className="form-pair">
-              <label className="field">
-                <span>{t('kpi.metric')}</span>
-                <select value={k.metric} onChange={(e) => change(i, { metric: e.target.value as KpiMetric })} aria-invalid={Boolean(kpiError(i, 'metric'))}>
+              <Field label={t('kpi.metric')} error={kpiError(i, 'metric')}>
+                <select value={k.metric} onChange={(e) => change(i, { metric: e.target.value as KpiMetric })}>
                   {METRICS.map((m) => (
                     <option key={m} value={m}>
                       {t(`metric.${m}`)}
                     </option>
                   ))}
                 </select>
-                {kpiError(i, 'metric') && <span className="field-error">{kpiError(i, 'metric')}</span>}
-              </label>
-              <label className="field">
-                <span>{t('kpi.space')}</span>
+              </Field>
+              <Field label={t('kpi.space')} error={kpiError(i, 'spaceId')}>
                 <select value={k.spaceId} onChange={(e) => change(i, { spaceId: e.target.value })}>
                   <option value="">{t('filters.allSpaces')}</option>
                   {spaces.map((s) => (
@@ -439,20 +518,17 @@ function ObjectiveForm({
                     </option>
                   ))}
                 </select>
-                {kpiError(i, 'spaceId') && <span className="field-error">{kpiError(i, 'spaceId')}</span>}
-              </label>
+              </Field>
             </div>
           )}
           <div className="form-pair">
-            <label className="field">
-              <span>{t('kpi.directionLabel')}</span>
+            <Field label={t('kpi.directionLabel')}>
               <select value={k.direction} onChange={(e) => change(i, { direction: e.target.value as KpiDirection })}>
                 <option value="INCREASE">{t('kpi.direction.INCREASE')}</option>
                 <option value="DECREASE">{t('kpi.direction.DECREASE')}</option>
               </select>
-            </label>
-            <label className="field">
-              <span>{t('kpi.periodLabel')}</span>
+            </Field>
+            <Field label={t('kpi.periodLabel')}>
               <select value={k.period} onChange={(e) => change(i, { period: e.target.value as KpiPeriod })}>
                 {PERIODS.map((p) => (
                   <option key={p} value={p}>
@@ -460,14 +536,32 @@ function ObjectiveForm({
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
           </div>
           <div className="form-pair">
-            <TextField label={t('kpi.baseline')} inputMode="decimal" value={k.baseline} onChange={(v) => change(i, { baseline: v })} error={kpiError(i, 'baseline')} />
-            <TextField label={t('kpi.target')} inputMode="decimal" value={k.target} onChange={(v) => change(i, { target: v })} error={kpiError(i, 'target')} isRequired />
+            <TextField
+              label={t('kpi.baseline')}
+              inputMode="decimal"
+              value={k.baseline}
+              onChange={(v) => change(i, { baseline: v })}
+              error={kpiError(i, 'baseline')}
+            />
+            <TextField
+              label={t('kpi.target')}
+              inputMode="decimal"
+              value={k.target}
+              onChange={(v) => change(i, { target: v })}
+              error={kpiError(i, 'target')}
+              isRequired
+            />
           </div>
           <div className="form-pair">
-            <TextField label={t('kpi.unit')} value={k.unit} onChange={(v) => change(i, { unit: v })} error={kpiError(i, 'unit')} />
+            <TextField
+              label={t('kpi.unit')}
+              value={k.unit}
+              onChange={(v) => change(i, { unit: v })}
+              error={kpiError(i, 'unit')}
+            />
             {k.source === 'BUSINESS' && (
               <TextField
                 label={t('kpi.unitValue')}
@@ -480,7 +574,11 @@ function ObjectiveForm({
             )}
           </div>
           {kpis.length > 1 && (
-            <button type="button" className="btn btn-small" onClick={() => setKpis((list) => list.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setKpis((list) => list.filter((_, j) => j !== i))}
+            >
               {t('kpi.remove', { n: i + 1 })}
             </button>
           )}

@@ -34,7 +34,8 @@ type Datum = Record<string, string | number | null>;
 function Marker({ cx, cy, shape, color }: { cx?: number; cy?: number; shape: string; color: string }) {
   if (cx === undefined || cy === undefined || Number.isNaN(cy)) return null;
   if (shape === 'square') return <rect x={cx - 3.5} y={cy - 3.5} width={7} height={7} fill={color} />;
-  if (shape === 'triangle') return <path d={`M${cx},${cy - 4.5}L${cx + 4.5},${cy + 3.5}L${cx - 4.5},${cy + 3.5}Z`} fill={color} />;
+  if (shape === 'triangle')
+    return <path d={`M${cx},${cy - 4.5}L${cx + 4.5},${cy + 3.5}L${cx - 4.5},${cy + 3.5}Z`} fill={color} />;
   return <circle cx={cx} cy={cy} r={3.5} fill={color} />;
 }
 
@@ -91,7 +92,11 @@ export function BarsChart({
   const vertical = layout === 'vertical';
   return (
     <ResponsiveContainer width="100%" height={vertical ? Math.max(120, data.length * 44 + 40) : 240}>
-      <BarChart data={data} layout={vertical ? 'vertical' : 'horizontal'} margin={{ top: 8, right: 12, bottom: 0, left: vertical ? 0 : -12 }}>
+      <BarChart
+        data={data}
+        layout={vertical ? 'vertical' : 'horizontal'}
+        margin={{ top: 8, right: 12, bottom: 0, left: vertical ? 0 : -12 }}
+      >
         <defs>
           <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" fill="#e3f1fa" />
