@@ -185,9 +185,12 @@ describe('manager journeys', () => {
     await screenshot(page, 'analytics-375');
 
     const api = await report();
+    // With every period hidden there is no chart to switch from: the block is its table.
     const toggle = activity.getByRole('button', { name: 'Table view' });
-    await toggle.click();
-    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    if (api.series.some((p) => !p.suppressed)) {
+      await toggle.click();
+      expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    } else expect(await toggle.count()).toBe(0);
     const table = activity.getByRole('table');
     await table.waitFor();
     expect(await table.getByRole('columnheader').first().textContent()).toBe('Period starting');

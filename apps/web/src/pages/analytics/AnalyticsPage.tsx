@@ -463,15 +463,18 @@ function Activity({ report, onCsv }: { report: Report; onCsv(): Promise<void> })
         cells: [p.start, p.activePeople, p.contributors, p.contributions, p.views, p.score],
       }))}
       chart={
-        <TimeChart
-          data={data}
-          xKey="start"
-          series={[
-            { key: 'activePeople', label: t('activity.activePeople') },
-            { key: 'contributions', label: t('activity.contributions') },
-            { key: 'score', label: t('activity.score'), right: true },
-          ]}
-        />
+        // A chart of nothing but gaps says less than the table, which says why.
+        shown.length === 0 ? undefined : (
+          <TimeChart
+            data={data}
+            xKey="start"
+            series={[
+              { key: 'activePeople', label: t('activity.activePeople') },
+              { key: 'contributions', label: t('activity.contributions') },
+              { key: 'score', label: t('activity.score'), right: true },
+            ]}
+          />
+        )
       }
     />
   );
