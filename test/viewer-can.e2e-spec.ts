@@ -19,6 +19,8 @@ const ORG_FLAGS = [
   'createCustomerAccount',
   'listCustomerAccounts',
   'readAuditLog',
+  'readAnalytics',
+  'manageObjectives',
 ] as const;
 const SPACE_FLAGS = [
   'listMembers',
@@ -32,6 +34,8 @@ const SPACE_FLAGS = [
   'postAnnouncement',
   'createCampaign',
   'moderate',
+  'readAnalytics',
+  'logEffort',
 ] as const;
 /** Run last, per space: they change what the viewer is to the space. */
 const MEMBERSHIP_FLAGS = ['join', 'leave', 'withdrawConsent'] as const;
@@ -56,6 +60,7 @@ const DELETE_POST = `mutation($id: ID!) { deletePost(postId: $id) { post { id } 
 const CHANGE_STATUS = `mutation($input: ChangeIdeaStatusInput!) { changeIdeaStatus(input: $input) { idea { id } } }`;
 const MERGE = `mutation($input: MergeIdeasInput!) { mergeIdeas(input: $input) { post { id } } }`;
 const SET_ORG_ROLE = `mutation($input: SetOrganizationRoleInput!) { setOrganizationRole(input: $input) { member { role } } }`;
+const ENGAGEMENT = `query($input: EngagementReportInput!) { engagementReport(input: $input) { totals { suppressed } } }`;
 const REPORT = `mutation($input: ReportContentInput!) { reportContent(input: $input) { report { id } } }`;
 
 type Flags = Record<string, boolean>;
@@ -195,6 +200,13 @@ describe('viewerCan agrees with what each operation answers', () => {
                   id,
                 },
               );
+            case 'readAnalytics':
+              return this.gql(ENGAGEMENT, { input: { organizationId: id, from: '2026-01-01', to: '2026-01-07' } });
+            case 'manageObjectives':
+              return this.gql(
+                `mutation($input: CreateObjectiveInput!) { createObjective(input: $input) { objective { id } } }`,
+                { input: { organizationId: id, title: 'Grow', kind: 'AWARENESS', startsOn: '2026-01-01', endsOn: '2026-06-30' } },
+              );
           }
         });
         if (flag === 'createSpace' && !res.errors) ownSpace = res.data!.createSpace.space.id;
@@ -262,6 +274,15 @@ describe('viewerCan agrees with what each operation answers', () => {
               return this.gql(`query($id: ID!) { moderationQueue(spaceId: $id, first: 1) { edges { node { id } } } }`, {
                 id: spaceId,
               });
+            case 'readAnalytics':
+              return this.gql(ENGAGEMENT, {
+                input: { organizationId: this.world.org.id, spaceId, from: '2026-01-01', to: '2026-01-07' },
+              });
+            case 'logEffort':
+              return this.gql(
+                `mutation($input: LogEffortInput!) { logEffort(input: $input) { effortLog { id } } }`,
+                { input: { spaceId, periodStart: '2026-01-01', periodEnd: '2026-01-07', hours: 2 } },
+              );
           }
         });
         if (flag === 'post' && !res.errors) ownPost = res.data!.createPost.post.id;

@@ -1,3 +1,4 @@
+import { decideAnalyticsAction, type AnalyticsAction } from './analytics.policy';
 import {
   checkIdeaMerge,
   checkItemState,
@@ -45,6 +46,10 @@ export interface OrganizationAbilities {
   listCustomerAccounts: boolean;
   /** auditLog */
   readAuditLog: boolean;
+  /** engagementReport for the whole organization, effortLogs, the CSV export */
+  readAnalytics: boolean;
+  /** objectives, createObjective, updateObjective, recordKpiValue */
+  manageObjectives: boolean;
 }
 
 export function organizationAbilities(role: OrgRole | null): OrganizationAbilities {
@@ -58,6 +63,8 @@ export function organizationAbilities(role: OrgRole | null): OrganizationAbiliti
     createCustomerAccount: may('org.customerAccounts.create'),
     listCustomerAccounts: may('org.customerAccounts.read'),
     readAuditLog: may('org.audit.read'),
+    readAnalytics: decideAnalyticsAction(role, 'analytics.report') === 'ALLOW',
+    manageObjectives: decideAnalyticsAction(role, 'analytics.objectives.write') === 'ALLOW',
   };
 }
 
@@ -91,12 +98,21 @@ export interface SpaceAbilities {
   withdrawConsent: boolean;
   /** renewConsent */
   renewConsent: boolean;
+  /** engagementReport of this space (its owners and moderators, and the organization's analysts) */
+  readAnalytics: boolean;
+  /** logEffort for this space */
+  logEffort: boolean;
 }
 
 /** `standing` null: a space the viewer cannot reach at all. */
 export function spaceAbilities(standing: SpaceStanding | null): SpaceAbilities {
   const may = (action: SpaceAction) =>
     standing !== null && decideSpaceAction(standing.viewer, standing.facts, action) === 'ALLOW';
+  const manages = standing?.viewer.spaceRole === 'OWNER' || standing?.viewer.spaceRole === 'MODERATOR';
+  const analytics = (action: AnalyticsAction) =>
+    standing !== null &&
+    may('space.read') &&
+    decideAnalyticsAction(standing.viewer.orgRole, action, manages) === 'ALLOW';
   return {
     update: may('space.update'),
     setMemberRole: may('space.update'),
@@ -108,6 +124,8 @@ export function spaceAbilities(standing: SpaceStanding | null): SpaceAbilities {
     manageInvitations: may('space.invitations.manage'),
     withdrawConsent: may('space.consent.withdraw'),
     renewConsent: may('space.consent.renew'),
+    readAnalytics: analytics('analytics.report'),
+    logEffort: analytics('analytics.effort.log'),
   };
 }
 

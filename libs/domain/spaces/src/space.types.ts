@@ -122,6 +122,8 @@ export class SpaceAbilities implements SpaceAbilityFlags {
   manageInvitations!: boolean;
   @Field({ description: 'withdrawConsent.' }) withdrawConsent!: boolean;
   @Field({ description: 'renewConsent.' }) renewConsent!: boolean;
+  @Field({ description: 'engagementReport of this space.' }) readAnalytics!: boolean;
+  @Field({ description: 'logEffort for this space.' }) logEffort!: boolean;
 
   /** Internal: the space's uuid, for the flags other domains add (content: post, moderate…). */
   spaceId!: string;

@@ -144,12 +144,12 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     if (this.runsJobs) await this.started();
   }
 
-  /** Before the database pool closes (`onApplicationShutdown`), so running handlers can finish. */
   /** True once shutdown began: a long-running handler should return soon (stop waits a few seconds for it). */
   get isStopping(): boolean {
     return this.stopping;
   }
 
+  /** Before the database pool closes (`onApplicationShutdown`), so running handlers can finish. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     const boss = await this.boss?.catch(() => null);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Db } from '@ruche/database';
 import { EventStream, isEvent, type StreamEvent } from '@ruche/events';
 import { Jobs, cronEvery } from '@ruche/jobs';
@@ -69,7 +69,7 @@ export function toEngagement(event: StreamEvent): EngagementEventInput | null {
  * Late events (an old `occurredAt`) simply add to their own day's rollups.
  */
 @Injectable()
-export class EngagementIngestion implements OnModuleInit, OnApplicationShutdown {
+export class EngagementIngestion implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EngagementIngestion');
   private running: Promise<number> | null = null;
   private stopping = false;
@@ -88,6 +88,14 @@ export class EngagementIngestion implements OnModuleInit, OnApplicationShutdown 
       retryDelay: 5,
       expireInSeconds: 300,
     });
+  }
+
+  /** The first scheduled tick can be a minute away: start following the stream now. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.jobs.runsJobs) return;
+    await this.jobs.send(ANALYTICS_INGEST_JOB, {}).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not start the analytics follower; the schedule will'),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -19,6 +19,9 @@ export class OrganizationAbilities implements OrganizationAbilityFlags {
   @Field({ description: 'createCustomerAccount.' }) createCustomerAccount!: boolean;
   @Field({ description: 'customerAccounts.' }) listCustomerAccounts!: boolean;
   @Field({ description: 'auditLog.' }) readAuditLog!: boolean;
+  @Field({ description: 'engagementReport of the whole organization, effortLogs, GET /exports/engagement.csv.' })
+  readAnalytics!: boolean;
+  @Field({ description: 'objectives, createObjective, updateObjective, recordKpiValue.' }) manageObjectives!: boolean;
 }
 
 @ObjectType({ implements: () => [Node], description: 'A company using Ruche (the tenant).' })
