@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { ConfigValidationError, loadConfig, type AppConfig } from '@ruche/config';
+import { createLogger } from '@ruche/observability';
+import { migrate, resolveDatabase } from './database';
+import { withDevelopmentSecrets } from './dev-secrets';
+import { buildLoadFixture, LOAD_DEFAULTS, LOAD_MANAGER_EMAIL, LOAD_PASSWORD, type LoadOptions } from './load-fixture';
+
+const USAGE = `npm run seed:load -- [--events N] [--people N] [--spaces N] [--days N] [--seed N]
+                         [--via ingest|copy] [--batch N] [--force]`;
+
+/**
+ * `npm run seed:load`: the analytics performance fixture (load-fixture.ts) in the database `npm start` uses
+ * (DATABASE_URL, or the embedded PostgreSQL in <DATA_DIR>/postgres). Re-runnable: a fixture with the same
+ * options is left as it is; otherwise the previous one is removed first. Prints what it wrote and how fast.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string' },
+      people: { type: 'string' },
+      spaces: { type: 'string' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      via: { type: 'string' },
+      batch: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const int = (v: string | undefined, fallback: number | undefined, name: string) => {
+    if (v === undefined) return fallback;
+    const n = Number(v.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
+    return n;
+  };
+  if (values.via !== undefined && values.via !== 'ingest' && values.via !== 'copy') {
+    throw new Error(`--via is ingest or copy\n${USAGE}`);
+  }
+  const options: LoadOptions = {
+    events: int(values.events, LOAD_DEFAULTS.events, 'events')!,
+    people: int(values.people, LOAD_DEFAULTS.people, 'people')!,
+    spaces: int(values.spaces, LOAD_DEFAULTS.spaces, 'spaces')!,
+    days: int(values.days, undefined, 'days'),
+    seed: int(values.seed, LOAD_DEFAULTS.seed, 'seed')!,
+    via: (values.via as LoadOptions['via'] | undefined) ?? LOAD_DEFAULTS.via,
+    batch: int(values.batch, LOAD_DEFAULTS.batch, 'batch')!,
+    force: values.force,
+  };
+
+  let config: AppConfig;
+  try {
+    // eslint-disable-next-line no-restricted-properties -- an entry point, like seed-demo.ts
+    config = await withDevelopmentSecrets(loadConfig({ LOG_LEVEL: 'warn', ...process.env }));
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (config.production) {
+    // Thousands of fictitious people and millions of events have no place in a production database.
+    process.stderr.write('npm run seed:load does not run with NODE_ENV=production.\n');
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await resolveDatabase(config, logger);
+  try {
+    await migrate(config, database.url, logger);
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const result = await buildLoadFixture(client, options, (m) => process.stderr.write(`${m}\n`));
+      const rate = result.eventSeconds ? Math.round(result.events / result.eventSeconds) : null;
+      process.stdout.write(
+        result.created
+          ? `Load fixture built: ${result.events.toLocaleString('en')} events, ${result.people} people, ${result.spaces} spaces, ` +
+              `${result.days} days (${result.firstDay} to ${result.lastDay}) via ${result.via} in ${result.totalSeconds.toFixed(1)} s ` +
+              `(events ${result.eventSeconds.toFixed(1)} s, ${rate?.toLocaleString('en')} events/s` +
+              `${result.via === 'copy' ? `, of which rebuild ${result.rebuildSeconds.toFixed(1)} s` : ''}).\n`
+          : `The load fixture is already there: ${result.events.toLocaleString('en')} events, ${result.people} people, ` +
+              `${result.spaces} spaces (${result.firstDay} to ${result.lastDay}); --force rebuilds it.\n`,
+      );
+      process.stdout.write(`Manager: ${LOAD_MANAGER_EMAIL} / ${LOAD_PASSWORD}\n`);
+      process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `The load fixture failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,134 @@
+import { Client } from 'pg';
+import { toGlobalId } from '@ruche/kernel';
+import {
+  buildLoadFixture,
+  LOAD_DEFAULTS,
+  LOAD_MANAGER_EMAIL,
+  LOAD_PASSWORD,
+  type LoadResult,
+} from '../apps/api/src/load-fixture';
+import { SIGN_IN } from './support/identity';
+import { createTestApp, type TestApp } from './support/test-app';
+
+jest.setTimeout(60_000);
+
+const REPORT = `query($input: EngagementReportInput!) { engagementReport(input: $input) {
+  series { start activePeople contributions }
+  totals { activePeople contributions views }
+} }`;
+
+describe('npm run seed:load (the analytics load fixture), at small scale', () => {
+  let t: TestApp;
+  let client: Client;
+  let first: LoadResult;
+  const small = { ...LOAD_DEFAULTS, events: 20_000 };
+
+  const one = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0];
+  /** Rows of each rollup that differ from the same grouping of the raw events (both ways). */
+  const disagreements = async () => {
+    const person = `SELECT space_id, day, actor_id, count(*) FILTER (WHERE type = 'POST') AS posts,
+                           count(*) FILTER (WHERE type = 'COMMENT') AS comments, count(*) FILTER (WHERE type = 'VIEW') AS views
+                    FROM engagement_events GROUP BY 1, 2, 3`;
+    const personRollup = `SELECT space_id, day, person_id, posts::bigint, comments::bigint, views::bigint FROM engagement_person_daily`;
+    const daily = `SELECT space_id, day, actor_kind, customer_account_id, count(*) FILTER (WHERE type = 'VOTE') AS votes,
+                          count(*) FILTER (WHERE type = 'IDEA') AS ideas, count(*) FILTER (WHERE type = 'REACTION') AS reactions
+                   FROM engagement_events GROUP BY 1, 2, 3, 4`;
+    const dailyRollup = `SELECT space_id, day, actor_kind, customer_account_id, votes::bigint, ideas::bigint, reactions::bigint FROM engagement_daily`;
+    const n = async (a: string, b: string) =>
+      (await one(`SELECT count(*)::int AS n FROM ((${a} EXCEPT ${b}) UNION ALL (${b} EXCEPT ${a})) d`)).n;
+    return { person: await n(person, personRollup), daily: await n(daily, dailyRollup) };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    client = new Client({ connectionString: t.database.url });
+    await client.connect();
+    first = await buildLoadFixture(client, small);
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await t?.close();
+  });
+
+  it('writes the organization, its people and spaces, and exactly the events asked for, through the real ingestion', async () => {
+    expect(first).toMatchObject({ created: true, events: 20_000, people: 2_000, spaces: 200, via: 'ingest' });
+    const roles = await one(
+      `SELECT count(*) FILTER (WHERE role = 'CUSTOMER')::int AS customers, count(*)::int AS people,
+              count(DISTINCT customer_account_id)::int AS companies
+       FROM organization_memberships WHERE organization_id = $1`,
+      [first.organizationId],
+    );
+    expect(roles).toEqual({ customers: 300, people: 2_000, companies: 6 });
+    const spaces = await one(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE kind = 'HYBRID')::int AS hybrid,
+              (SELECT count(*)::int FROM space_memberships sm JOIN spaces s ON s.id = sm.space_id
+               WHERE s.organization_id = $1 AND sm.role = 'OWNER') AS owners
+       FROM spaces WHERE organization_id = $1`,
+      [first.organizationId],
+    );
+    expect(spaces).toEqual({ n: 200, hybrid: 50, owners: 200 });
+    expect((await one(`SELECT count(*)::int AS n FROM engagement_events`)).n).toBe(20_000);
+    // Customers act only in hybrid spaces, as customers.
+    const misplaced = await one(
+      `SELECT count(*)::int AS n FROM engagement_events e JOIN spaces s ON s.id = e.space_id
+       WHERE e.actor_kind = 'CUSTOMER' AND (s.kind <> 'HYBRID' OR e.customer_account_id IS NULL)`,
+    );
+    expect(misplaced.n).toBe(0);
+    expect(await disagreements()).toEqual({ person: 0, daily: 0 });
+  });
+
+  it('is sparse and believable: about 15 % of people active on a day, mostly views, every kind of contribution', async () => {
+    const days = await one(
+      `SELECT avg(n)::float AS active FROM (SELECT day, count(DISTINCT actor_id) AS n FROM engagement_events
+       WHERE day > $1 GROUP BY day) d`,
+      [first.firstDay],
+    );
+    expect(days.active / 2_000).toBeGreaterThan(0.1);
+    expect(days.active / 2_000).toBeLessThan(0.2);
+    const mix = Object.fromEntries(
+      (await client.query(`SELECT type, count(*)::int AS n FROM engagement_events GROUP BY type`)).rows.map((r) => [
+        r.type,
+        r.n,
+      ]),
+    );
+    expect(Object.keys(mix).sort()).toEqual(['COMMENT', 'IDEA', 'POST', 'REACTION', 'VIEW', 'VOTE']);
+    expect(mix.VIEW / 20_000).toBeGreaterThan(0.5);
+    expect(mix.REACTION).toBeGreaterThan(mix.POST);
+    expect(mix.POST).toBeGreaterThan(mix.IDEA);
+  });
+
+  it('gives the manager a report that matches the raw events', async () => {
+    const signIn = await t.gql(SIGN_IN, { input: { email: LOAD_MANAGER_EMAIL, password: LOAD_PASSWORD } });
+    expect(signIn.errors).toBeUndefined();
+    const from = new Date(Date.parse(first.lastDay) - 6 * 86_400_000).toISOString().slice(0, 10);
+    const res = await t.gql(
+      REPORT,
+      { input: { organizationId: toGlobalId('Organization', first.organizationId), from, to: first.lastDay } },
+      signIn.data!.signIn.accessToken,
+    );
+    expect(res.errors).toBeUndefined();
+    const raw = await one(
+      `SELECT count(DISTINCT actor_id)::int AS people, count(*) FILTER (WHERE type <> 'VIEW')::int AS contributions,
+              count(*) FILTER (WHERE type = 'VIEW')::int AS views
+       FROM engagement_events WHERE day BETWEEN $1 AND $2`,
+      [from, first.lastDay],
+    );
+    expect(res.data!.engagementReport.totals).toEqual({
+      activePeople: raw.people,
+      contributions: raw.contributions,
+      views: raw.views,
+    });
+    expect(res.data!.engagementReport.series).toHaveLength(7);
+  });
+
+  it('says it is there on a second run, and rebuilds by COPY and ruche_analytics_rebuild() when forced', async () => {
+    const again = await buildLoadFixture(client, small);
+    expect(again).toMatchObject({ created: false, events: 20_000, organizationId: first.organizationId });
+    const copied = await buildLoadFixture(client, { ...small, via: 'copy', force: true });
+    expect(copied).toMatchObject({ created: true, events: 20_000, via: 'copy' });
+    expect((await one(`SELECT count(*)::int AS n FROM engagement_events`)).n).toBe(20_000);
+    expect((await one(`SELECT count(*)::int AS n FROM organizations`)).n).toBe(1);
+    expect(await disagreements()).toEqual({ person: 0, daily: 0 });
+  });
+});
