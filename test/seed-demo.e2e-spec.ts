@@ -1,3 +1,4 @@
+import { toGlobalId } from '@ruche/kernel';
 import {
   DEMO_DOMAIN,
   DEMO_PASSWORD,
@@ -9,12 +10,24 @@ import {
 import { SIGN_IN } from './support/identity';
 import { createTestApp, type TestApp } from './support/test-app';
 
-// The seed writes a whole organization (about 9,000 statements) through the services.
-jest.setTimeout(180_000);
+// The seed writes a whole organization, with 90 days of history, through the services.
+jest.setTimeout(240_000);
 
 const SPACES = `query { spaces(first: 50) { edges { node { id name kind viewerRole } } } }`;
 const FEED = `query { feed(first: 100) { edges { node { id spaceId kind } } pageInfo { hasNextPage } } }`;
 const QUEUE = `query { moderationQueue(first: 20) { edges { node { reason status } } } }`;
+const REPORT = `query($input: EngagementReportInput!) { engagementReport(input: $input) {
+  series { start suppressed activePeople contributions views }
+  totals { suppressed activePeople contributions posts ideas comments reactions votes views score }
+  responseTime { suppressed posts medianHours unansweredAfter24h }
+  ideaFunnel { suppressed ideas customerShareOfIdeas stages { status current reached } }
+  customerAccounts { name suppressed activePeople contributions score }
+  roe { score effortHours effortCost perHour }
+  roi { implementedIdeasValue kpiGains cost roi }
+} }`;
+const OBJECTIVES = `query($org: ID!) { objectives(organizationId: $org, first: 20) { edges { node {
+  title kind kpis { name source metric progress { status actual } values { periodStart value } }
+} } } }`;
 
 /** Rows per table, to prove a second run writes nothing. */
 const TABLES = [
@@ -78,7 +91,7 @@ describe('npm run seed:demo', () => {
         r.n,
       ]),
     );
-    expect(roles).toEqual({ OWNER: 1, ADMIN: 1, MANAGER: 2, MEMBER: 36, CUSTOMER: 12 });
+    expect(roles).toEqual({ OWNER: 1, ADMIN: 1, MANAGER: 2, MEMBER: 36, CUSTOMER: 18 });
     expect((await one('SELECT count(*)::int AS n FROM customer_accounts')).n).toBe(3);
     // Every customer belongs to their company (linked by the invitation's e-mail domain).
     expect(
@@ -100,11 +113,11 @@ describe('npm run seed:demo', () => {
       `SELECT count(*)::int AS n, count(withdrawn_at)::int AS withdrawn, count(DISTINCT subject_id)::int AS people
        FROM consent_records WHERE purpose = 'SPACE_PARTICIPATION' AND source = 'INVITATION'`,
     );
-    expect(consents).toEqual({ n: 20, withdrawn: 1, people: 12 });
+    expect(consents).toEqual({ n: 28, withdrawn: 1, people: 18 });
     const accepted = await one(
       `SELECT count(*)::int AS n FROM invitations i JOIN users u ON u.id = i.accepted_by AND u.email = i.email`,
     );
-    expect(accepted.n).toBe(30); // 20 customers' and 10 employees' invitations
+    expect(accepted.n).toBe(38); // 28 customers' and 10 employees' invitations
     expect(
       (await one('SELECT count(*)::int AS n FROM invitations WHERE accepted_at IS NULL AND revoked_at IS NULL')).n,
     ).toBe(1);
@@ -147,10 +160,16 @@ describe('npm run seed:demo', () => {
     expect(totals.customer_votes).toBeGreaterThanOrEqual(20);
     expect(totals.employee_votes).toBeGreaterThanOrEqual(100);
 
-    // Dates are spread over the last weeks, never in the future.
+    // Dates are spread over the last 90 days, never in the future, more on weekdays than at weekends.
     const span = await one('SELECT min(created_at) AS first, max(created_at) AS last FROM posts');
-    expect(Date.now() - new Date(span.first).getTime()).toBeGreaterThan(21 * 86_400_000);
+    expect(Date.now() - new Date(span.first).getTime()).toBeGreaterThan(80 * 86_400_000);
     expect(new Date(span.last).getTime()).toBeLessThanOrEqual(Date.now());
+    const rhythm = await one(
+      `SELECT count(*) FILTER (WHERE extract(isodow FROM created_at) < 6)::float / 5 AS weekday,
+              count(*) FILTER (WHERE extract(isodow FROM created_at) >= 6)::float / 2 AS weekend
+       FROM posts`,
+    );
+    expect(rhythm.weekday).toBeGreaterThan(1.5 * rhythm.weekend);
   });
 
   it('has ideas in every status, with their history, campaigns, notifications and a report to moderate', async () => {
@@ -177,7 +196,7 @@ describe('npm run seed:demo', () => {
     expect(implemented.length).toBeGreaterThanOrEqual(1);
     expect(implemented.every((i) => i.steps === 4)).toBe(true);
     const campaigns = await rows('SELECT question, deadline FROM campaigns');
-    expect(campaigns).toHaveLength(3);
+    expect(campaigns).toHaveLength(4);
     expect(campaigns.every((c) => c.question.endsWith('?') && c.deadline instanceof Date)).toBe(true);
     expect((await one(`SELECT count(*)::int AS n FROM posts WHERE campaign_id IS NOT NULL`)).n).toBeGreaterThanOrEqual(
       10,
@@ -233,6 +252,70 @@ describe('npm run seed:demo', () => {
     ).email;
     const hers = await t.gql(SPACES, {}, await signIn(nina));
     expect(hers.data!.spaces.edges.map((e: any) => e.node.name)).toEqual(['Rental Partners Lounge']);
+  });
+
+  it('fills every dashboard: 90 days of engagement, objectives with KPIs and effort, for the manager only', async () => {
+    const org = toGlobalId('Organization', (await one('SELECT id FROM organizations')).id);
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const input = { organizationId: org, from: day(89), to: day(0), granularity: 'WEEK' };
+    const persona = (prefix: string) => demoCredentials().find((c) => c.persona.startsWith(prefix))!;
+    const manager = await signIn(persona('Manager').email);
+    const res = await t.gql(REPORT, { input }, manager);
+    expect(res.errors).toBeUndefined();
+    const r = res.data!.engagementReport;
+
+    expect(r.totals.suppressed).toBeNull();
+    expect(r.totals.activePeople).toBeGreaterThanOrEqual(50);
+    expect(r.totals.contributions).toBeGreaterThan(1500);
+    expect(r.totals.views).toBeGreaterThan(1000);
+    // Activity on (nearly) every week, growing: the last month busier than the first.
+    const weeks = r.series as { suppressed: string | null; contributions: number | null }[];
+    expect(weeks.filter((w) => !w.suppressed && (w.contributions ?? 0) > 0).length).toBeGreaterThanOrEqual(
+      weeks.length - 2,
+    );
+    const sum = (ws: typeof weeks) => ws.reduce((s, w) => s + (w.contributions ?? 0), 0);
+    expect(sum(weeks.slice(-5, -1))).toBeGreaterThan(sum(weeks.slice(1, 5)));
+    // Customers' questions answered with varied delays: some after more than 24 h, some never.
+    expect(r.responseTime.suppressed).toBeNull();
+    expect(r.responseTime.medianHours).toBeGreaterThan(0);
+    expect(r.responseTime.unansweredAfter24h).toBeGreaterThan(0.05);
+    expect(r.responseTime.unansweredAfter24h).toBeLessThan(0.6);
+    // Ideas in the funnel, customers among their authors.
+    expect(r.ideaFunnel.suppressed).toBeNull();
+    expect(r.ideaFunnel.ideas).toBeGreaterThanOrEqual(40);
+    expect(r.ideaFunnel.customerShareOfIdeas).toBeGreaterThan(0.1);
+    const stage = (s: string) => r.ideaFunnel.stages.find((x: any) => x.status === s);
+    for (const s of ['UNDER_REVIEW', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED'])
+      expect(stage(s).reached).toBeGreaterThan(0);
+    expect(stage('NEW').current).toBeGreaterThan(0);
+    // Velocity Fleet Services engages more than the other two companies; no company is suppressed.
+    const companies = r.customerAccounts as { name: string; suppressed: string | null; score: number }[];
+    expect(companies.map((c) => c.suppressed)).toEqual([null, null, null]);
+    const velocity = companies.find((c) => c.name === 'Velocity Fleet Services')!;
+    for (const other of companies.filter((c) => c !== velocity))
+      expect(velocity.score).toBeGreaterThan(1.5 * other.score);
+    // Effort logged every week: ROE and ROI have their terms.
+    expect(r.roe.effortHours).toBeGreaterThan(100);
+    expect(r.roe.perHour).toBeGreaterThan(0);
+    expect(r.roi.implementedIdeasValue).toBeGreaterThan(0);
+    expect(r.roi.kpiGains).toBeGreaterThan(0);
+    expect(r.roi.cost).toBeGreaterThan(0);
+
+    const objectives = await t.gql(OBJECTIVES, { org }, manager);
+    expect(objectives.errors).toBeUndefined();
+    const nodes = objectives.data!.objectives.edges.map((e: any) => e.node);
+    expect(nodes.map((o: any) => o.kind).sort()).toEqual(['AWARENESS', 'CUSTOMER_CARE', 'INNOVATION', 'SALES']);
+    const kpis = nodes.flatMap((o: any) => o.kpis);
+    expect(kpis.filter((k: any) => k.source === 'COMPUTED').length).toBeGreaterThanOrEqual(4);
+    expect(kpis.filter((k: any) => k.source === 'BUSINESS').every((k: any) => k.values.length === 3)).toBe(true);
+    const statuses = new Set(kpis.map((k: any) => k.progress.status));
+    expect(statuses.has('ON_TRACK')).toBe(true);
+    expect(statuses.has('AT_RISK') || statuses.has('OFF_TRACK')).toBe(true);
+
+    // An employee without a managed space sees none of it.
+    const member = await signIn(persona('Employee').email);
+    const denied = await t.gql(REPORT, { input }, member);
+    expect(denied.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 
   it('finds the organization on a second run, says so and changes nothing', async () => {

@@ -69,7 +69,10 @@ export interface CompanySeed {
   customers: readonly { key: string; name: string }[];
 }
 
-/** Three customer companies (CustomerAccount), four people each: invitees in a company's domain are linked to it. */
+/**
+ * Three customer companies (CustomerAccount): invitees in a company's domain are linked to it. Each has at
+ * least five people, so the per-company rows of the analytics are not suppressed (fewer than five people).
+ */
 export const COMPANIES: readonly CompanySeed[] = [
   {
     key: 'velocity',
@@ -80,6 +83,10 @@ export const COMPANIES: readonly CompanySeed[] = [
       { key: 'daniel', name: 'Daniel Okafor' },
       { key: 'priya', name: 'Priya Raman' },
       { key: 'marco', name: 'Marco Bianchi' },
+      { key: 'sven', name: 'Sven Lindqvist' },
+      { key: 'aisha', name: 'Aisha Mensah' },
+      { key: 'tomasz', name: 'Tomasz Nowak' },
+      { key: 'lucia', name: 'Lucia Herrera' },
     ],
   },
   {
@@ -91,6 +98,7 @@ export const COMPANIES: readonly CompanySeed[] = [
       { key: 'fatou', name: 'Fatou Sow' },
       { key: 'liam', name: "Liam O'Brien" },
       { key: 'ana', name: 'Ana Costa' },
+      { key: 'yuki', name: 'Yuki Tanaka' },
     ],
   },
   {
@@ -102,6 +110,7 @@ export const COMPANIES: readonly CompanySeed[] = [
       { key: 'luca', name: 'Luca Ferrari' },
       { key: 'heidi', name: 'Heidi Baumann' },
       { key: 'pierre', name: 'Pierre Favre' },
+      { key: 'matteo', name: 'Matteo Conti' },
     ],
   },
 ];
@@ -212,7 +221,7 @@ export const SPACES: readonly SpaceSeed[] = [
       'at any time from the space: you then leave it at once; what you already shared stays, attributed to you.',
     invitedEmployees: ['lea', 'sofia', 'thomas', 'amina', 'clara', 'louise'],
     moderators: ['lea'],
-    customers: ['emma', 'daniel', 'priya', 'marco', 'jonas', 'fatou', 'nina', 'heidi'],
+    customers: ['emma', 'daniel', 'priya', 'marco', 'jonas', 'fatou', 'nina', 'heidi', 'sven', 'aisha'],
     customersInvited: { day: 4, hour: 9 },
   },
   {
@@ -226,7 +235,21 @@ export const SPACES: readonly SpaceSeed[] = [
     hour: 11.5,
     joiners: ['lea', 'thomas', 'nora', 'hamza', 'lucas', 'karim', 'ines', 'raphael', 'louise', 'gabriel'],
     moderators: ['lea'],
-    customers: ['emma', 'daniel', 'priya', 'marco', 'jonas', 'fatou', 'liam', 'ana'],
+    customers: [
+      'emma',
+      'daniel',
+      'priya',
+      'marco',
+      'jonas',
+      'fatou',
+      'liam',
+      'ana',
+      'sven',
+      'aisha',
+      'tomasz',
+      'lucia',
+      'yuki',
+    ],
     customersInvited: { day: 4, hour: 14 },
   },
   {
@@ -240,7 +263,7 @@ export const SPACES: readonly SpaceSeed[] = [
     hour: 14,
     invitedEmployees: ['lea', 'sarah', 'nicolas', 'adrien'],
     moderators: ['lea'],
-    customers: ['nina', 'luca', 'heidi', 'pierre'],
+    customers: ['nina', 'luca', 'heidi', 'pierre', 'matteo'],
     customersInvited: { day: 5, hour: 10 },
   },
   {

@@ -1,14 +1,36 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
+import {
+  ANALYTICS_CONSUMER,
+  EffortService,
+  EngagementIngestion,
+  ObjectivesService,
+  type KpiInput,
+} from '@ruche/analytics';
 import { CommentsService, IdeasService, ModerationService, PostsService } from '@ruche/content';
 import { Db } from '@ruche/database';
+import { EventStream } from '@ruche/events';
 import { AccountsService, OrganizationsService } from '@ruche/identity';
-import { Clock, toGlobalId } from '@ruche/kernel';
+import { Clock, fromGlobalId, toGlobalId } from '@ruche/kernel';
 import { Mailer, type MailMessage } from '@ruche/mail';
 import { Uploads } from '@ruche/media';
-import { REACTION_KINDS, type ReactionKind } from '@ruche/policy';
+import { REACTION_KINDS, type PostKind, type ReactionKind } from '@ruche/policy';
 import { CustomerAccountsService, InvitationsService, SpacesService } from '@ruche/spaces';
 import { CAMPAIGNS, CHATTER, POSTS, REPORTS, type CampaignSeed, type PostSeed } from './demo-content';
+import {
+  ANSWERS,
+  EFFORT,
+  EFFORT_HOURLY_COST,
+  HISTORY_SPACES,
+  HISTORY_START,
+  HISTORY_TEXTS,
+  OBJECTIVES,
+  RANGE_CAMPAIGN,
+  RANGE_IDEAS,
+  REPLIES,
+  STATUS_NOTES,
+  type HistorySpace,
+} from './demo-history';
 import { demoImage } from './demo-images';
 import {
   COMPANIES,
@@ -46,7 +68,13 @@ export interface DemoSeedResult {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** The demo timeline starts this many days ago. */
-const TIMELINE_DAYS = 35;
+const TIMELINE_DAYS = 90;
+/** The launch day (the welcome post): the hand-written stories of demo-content.ts start there. */
+const LAUNCH_DAY = 5;
+/** demo-content.ts tells five weeks; its days are stretched over the 90 days from the launch on. */
+const CONTENT_STRETCH = 2.8;
+/** The analytics consumer catches up with the seed's events within this time, or the running API finishes. */
+const DRAIN_TIMEOUT_MS = 60_000;
 const SEED = 0x52554348; // "RUCH"
 const LOCK = 'ruche_seed_demo';
 
@@ -94,7 +122,7 @@ export async function seedDemo(
     credentials: demoCredentials(),
     counts,
   });
-  return cls.run(() =>
+  const outcome = await cls.run(() =>
     db.transaction(async () => {
       // Two runs at once: the second waits here, then finds the organization the first one committed.
       await db.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [LOCK]);
@@ -103,6 +131,31 @@ export async function seedDemo(
       return result(true, await builder.build());
     }),
   );
+  // The analytics consumer reads only committed events (below the commit horizon): once the demo is there,
+  // it fills the rollups, so the dashboards show the 90 days as soon as the seed finishes. A second run
+  // finishes what an interrupted one left (the consumer's position makes it exactly once).
+  await cls.run(() => drainAnalytics(app, options.log ?? (() => undefined)));
+  return outcome;
+}
+
+/** Drains the analytics consumer until it has read every event of the stream (or gives up after a minute). */
+async function drainAnalytics(app: INestApplicationContext, log: (message: string) => void): Promise<void> {
+  const ingestion = app.get(EngagementIngestion, { strict: false });
+  const stream = app.get(EventStream, { strict: false });
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  let events = 0;
+  for (;;) {
+    events += await ingestion.drain();
+    const pending = (await stream.lag()).find((l) => l.consumer === ANALYTICS_CONSUMER)?.pending ?? 0;
+    if (pending === 0) break;
+    if (Date.now() > deadline) {
+      // Another transaction holds the commit horizon back: the running API's consumer will finish.
+      log(`analytics: ${pending} events left for the running API's consumer`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  log(`analytics: ${events} events ingested`);
 }
 
 /** The demo is there when its owner's account exists and owns the organization of the demo domain. */
@@ -169,6 +222,9 @@ class DemoBuilder {
   private readonly ideas: IdeasService;
   private readonly moderation: ModerationService;
   private readonly uploads: Uploads;
+  private readonly ingestion: EngagementIngestion;
+  private readonly objectives: ObjectivesService;
+  private readonly effort: EffortService;
 
   private readonly random = prng(SEED);
   private readonly origin: number;
@@ -179,6 +235,11 @@ class DemoBuilder {
   private readonly postIds = new Map<string, string>();
   private readonly commentIds = new Map<string, string[]>();
   private readonly campaignIds = new Map<string, string>();
+  /** Every post and idea, for the views people report. */
+  private readonly timeline: { id: string; space: string; created: number }[] = [];
+  /** How active each person is (0 to 1) and from which day of the timeline on. */
+  private readonly profiles = new Map<string, { level: number; from: number }>();
+  private readonly usedTitles = new Set<string>();
   private readonly counts: Record<string, number> = {};
   private simulated: number;
   private organizationGid = '';
@@ -202,8 +263,12 @@ class DemoBuilder {
     this.ideas = app.get(IdeasService, strict);
     this.moderation = app.get(ModerationService, strict);
     this.uploads = app.get(Uploads, strict);
+    this.ingestion = app.get(EngagementIngestion, strict);
+    this.objectives = app.get(ObjectivesService, strict);
+    this.effort = app.get(EffortService, strict);
     const now = this.clock.now().getTime();
-    this.origin = Math.floor(now / HOUR) * HOUR - TIMELINE_DAYS * DAY;
+    // Day d of the timeline starts at midnight (UTC): hours are hours of the day, weekends are weekends.
+    this.origin = Math.floor(now / DAY) * DAY - TIMELINE_DAYS * DAY;
     this.end = now - 5 * 60_000;
     this.simulated = this.origin;
   }
@@ -219,8 +284,11 @@ class DemoBuilder {
       const posts = [...POSTS].sort((a, b) => a.day * 24 + a.hour - (b.day * 24 + b.hour));
       for (const seed of posts) await this.post(seed);
       this.log(`posts, comments, reactions and votes: ${posts.length} posts`);
+      await this.history();
       await this.reports();
       await this.laterEvents();
+      await this.views();
+      await this.objectivesAndEffort();
       await this.db.actAs(null);
       return this.counts;
     } finally {
@@ -257,6 +325,12 @@ class DemoBuilder {
 
   private time(day: number, hour: number): number {
     return this.origin + day * DAY + hour * HOUR;
+  }
+
+  /** A day of demo-content.ts (five weeks from the launch) on the 90-day timeline. */
+  private contentTime(day: number, hour: number): number {
+    const stretched = day <= LAUNCH_DAY ? day : LAUNCH_DAY + Math.round((day - LAUNCH_DAY) * CONTENT_STRETCH);
+    return this.time(stretched, hour);
   }
 
   private count(what: string, n = 1): void {
@@ -463,11 +537,11 @@ class DemoBuilder {
   }
 
   private async campaign(seed: CampaignSeed): Promise<void> {
-    const created = this.time(seed.day, seed.hour);
+    const created = this.contentTime(seed.day, seed.hour);
     const by = await this.as(seed.by, created);
     const deadline =
       'day' in seed.deadline
-        ? this.time(seed.deadline.day, 18)
+        ? this.contentTime(seed.deadline.day, 18)
         : Math.floor(this.time(TIMELINE_DAYS, 0) / DAY) * DAY + seed.deadline.daysFromNow * DAY + 18 * HOUR;
     const campaign = await this.ideas.createCampaign(by, {
       spaceId: this.space(seed.space).gid,
@@ -482,7 +556,7 @@ class DemoBuilder {
 
   private async post(seed: PostSeed): Promise<void> {
     const state = this.space(seed.space);
-    const created = this.time(seed.day, seed.hour);
+    const created = this.contentTime(seed.day, seed.hour);
     const author = this.person(seed.author);
     let imageIds: string[] | undefined;
     if (seed.image) {
@@ -504,6 +578,7 @@ class DemoBuilder {
       campaignId: seed.campaign ? this.campaignIds.get(seed.campaign) : undefined,
     });
     this.postIds.set(seed.key, post.id);
+    this.timeline.push({ id: post.id, space: seed.space, created });
     this.count(seed.kind === 'IDEA' ? 'ideas' : 'posts');
     if (seed.pin) {
       await this.as(seed.author, created + 5 * 60_000);
@@ -515,7 +590,7 @@ class DemoBuilder {
     const decided = seed.merge ?? seed.statuses?.[0];
     const until = Math.min(
       created + 5 * DAY,
-      decided ? this.time(decided.day, decided.hour) - 30 * 60_000 : Infinity,
+      decided ? this.contentTime(decided.day, decided.hour) - 30 * 60_000 : Infinity,
       this.time(TIMELINE_DAYS, -0.5),
     );
     const during = () => created + 20 * 60_000 + this.random() * Math.max(0, until - created - 20 * 60_000);
@@ -558,12 +633,12 @@ class DemoBuilder {
       }
     }
     if (seed.edit) {
-      const userId = await this.as(seed.edit.by, this.time(seed.edit.day, seed.edit.hour));
+      const userId = await this.as(seed.edit.by, this.contentTime(seed.edit.day, seed.edit.hour));
       await this.posts.update(userId, { postId: post.id, title: seed.edit.title, body: seed.edit.body });
       this.count('edits');
     }
     for (const step of seed.statuses ?? []) {
-      const userId = await this.as(step.by, this.time(step.day, step.hour));
+      const userId = await this.as(step.by, this.contentTime(step.day, step.hour));
       await this.ideas.changeStatus(userId, {
         ideaId: post.id,
         status: step.to,
@@ -573,7 +648,7 @@ class DemoBuilder {
       this.count('statusChanges');
     }
     if (seed.merge) {
-      const userId = await this.as(seed.merge.by, this.time(seed.merge.day, seed.merge.hour));
+      const userId = await this.as(seed.merge.by, this.contentTime(seed.merge.day, seed.merge.hour));
       const target = this.postIds.get(seed.merge.into);
       if (!target) throw new Error(`demo seed: ${seed.key} merges into ${seed.merge.into}, which comes later`);
       await this.ideas.merge(userId, { sourceId: post.id, targetId: target, note: seed.merge.note });
@@ -583,7 +658,7 @@ class DemoBuilder {
 
   private async reports(): Promise<void> {
     for (const seed of REPORTS) {
-      const userId = await this.as(seed.by, this.time(seed.day, seed.hour));
+      const userId = await this.as(seed.by, this.contentTime(seed.day, seed.hour));
       const target =
         seed.comment === undefined
           ? { postId: this.postIds.get(seed.post)! }
@@ -592,20 +667,435 @@ class DemoBuilder {
       this.count('reports');
       if (seed.resolution) {
         const r = seed.resolution;
-        const moderator = await this.as(r.by, this.time(r.day, r.hour));
+        const moderator = await this.as(r.by, this.contentTime(r.day, r.hour));
         await this.moderation.resolve(moderator, { reportId: report.id, action: r.action, note: r.note });
       }
     }
   }
 
+  // ------------------------------------------------------------------ 90 days of everyday history
+
+  private weekdayFactor(day: number): number {
+    const weekday = new Date(this.origin + day * DAY).getUTCDay();
+    return weekday === 0 ? 0.15 : weekday === 6 ? 0.25 : 1;
+  }
+
+  /** The community grows: twice as much activity at the end of the timeline as at the launch. */
+  private growth(day: number): number {
+    return 0.55 + (0.6 * day) / TIMELINE_DAYS;
+  }
+
+  /** An hour of the day people work (weekdays) or ride (weekends). */
+  private hourOf(day: number): number {
+    return this.weekdayFactor(day) === 1 ? 8.5 + this.random() * 9.5 : 10 + this.random() * 8;
+  }
+
+  /**
+   * Who is how active, from when: a core of early adopters, most colleagues joining in over the first two
+   * months (a few only read), Velocity's people far more engaged than the other two companies' (a few of
+   * them only join the lab in the autumn).
+   */
+  private profile(key: string): { level: number; from: number } {
+    let profile = this.profiles.get(key);
+    if (profile) return profile;
+    const person = this.person(key);
+    const company = COMPANIES.find((c) => c.customers.some((p) => p.key === key));
+    const core = ['camille', 'hugo', 'sofia', 'thomas', 'lea', 'amina', 'lucas', 'clara', 'nora', 'karim'];
+    if (company) {
+      const velocity = company.key === 'velocity';
+      profile = {
+        level: velocity ? 0.75 + this.random() * 0.25 : 0.15 + this.random() * 0.25,
+        from: LAUNCH_DAY + 1 + Math.floor(this.random() * (velocity ? 20 : 35)),
+      };
+    } else if (core.includes(key) || person.admin) {
+      profile = { level: 0.8 + this.random() * 0.2, from: LAUNCH_DAY };
+    } else {
+      const r = this.random();
+      profile = {
+        level: r < 0.2 ? 0.6 + this.random() * 0.3 : r < 0.6 ? 0.25 + this.random() * 0.2 : 0.04 + this.random() * 0.08,
+        from: LAUNCH_DAY + Math.floor(this.random() ** 1.4 * 55),
+      };
+    }
+    this.profiles.set(key, profile);
+    return profile;
+  }
+
+  /** `n` distinct people of `pool` active on that day, the more active ones more often. */
+  private pick(pool: readonly string[], n: number, day: number, weight = (key: string) => this.profile(key).level) {
+    const candidates = pool.filter((k) => this.profile(k).from <= day).map((k) => ({ k, w: weight(k) }));
+    const picked: string[] = [];
+    while (picked.length < n && candidates.length > 0) {
+      const total = candidates.reduce((sum, c) => sum + c.w, 0);
+      let r = this.random() * total;
+      let i = 0;
+      while (i < candidates.length - 1 && (r -= candidates[i]!.w) >= 0) i++;
+      picked.push(candidates.splice(i, 1)[0]!.k);
+    }
+    return picked;
+  }
+
+  private choose<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+
+  private weighted<K extends string>(weights: Partial<Record<K, number>>): K {
+    const entries = Object.entries(weights) as [K, number][];
+    let r = this.random() * entries.reduce((sum, [, w]) => sum + w, 0);
+    for (const [key, w] of entries) if ((r -= w) < 0) return key;
+    return entries[0]![0];
+  }
+
+  private title(kind: PostKind, subjects: readonly string[]): string {
+    for (let attempt = 0; ; attempt++) {
+      const subject = this.choose(subjects);
+      const title = this.choose(HISTORY_TEXTS[kind].titles).replace('{s}', subject);
+      if (!this.usedTitles.has(title) || attempt > 20) {
+        this.usedTitles.add(title);
+        return title.charAt(0).toUpperCase() + title.slice(1);
+      }
+    }
+  }
+
+  /** Who may start a post there: its members and customers; announcements are its owner's and moderators'. */
+  private authors(state: SpaceState, kind: PostKind): string[] {
+    if (kind === 'ANNOUNCEMENT') return [state.seed.creator, ...(state.seed.moderators ?? [])];
+    return this.participants(state).filter((k) => state.members.has(k) || state.customers.has(k));
+  }
+
+  /**
+   * Three months of everyday activity between the hand-written stories, day by day: more on weekdays than
+   * at weekends, growing over time, a campaign that makes a spike, customers' questions answered sooner or
+   * later (a few never), ideas moving through the funnel over the weeks.
+   */
+  private async history(): Promise<void> {
+    const before = { ...this.counts };
+    const weights = Object.fromEntries(HISTORY_SPACES.map((s) => [s.key, s.weight])) as Record<string, number>;
+    for (let day = HISTORY_START; day < TIMELINE_DAYS; day++) {
+      if (day === RANGE_CAMPAIGN.day) await this.rangeCampaign();
+      const expected = 2 * this.growth(day) * this.weekdayFactor(day);
+      const n = Math.floor(expected + this.random());
+      for (let i = 0; i < n; i++) {
+        const key = this.weighted(weights);
+        const space = HISTORY_SPACES.find((s) => s.key === key)!;
+        await this.everydayPost(space, day);
+      }
+    }
+    const added = (what: string) => (this.counts[what] ?? 0) - (before[what] ?? 0);
+    this.log(
+      `history: ${added('posts') + added('ideas')} posts and ideas, ${added('comments')} comments, ` +
+        `${added('reactions')} reactions, ${added('employeeVotes') + added('customerVotes')} votes`,
+    );
+  }
+
+  private async everydayPost(space: HistorySpace, day: number): Promise<void> {
+    const state = this.space(space.key);
+    const kind = this.weighted(space.kinds);
+    // In hybrid spaces, customers start a good share of the threads.
+    const [author] = this.pick(this.authors(state, kind), 1, day, (k) =>
+      this.person(k).customer ? this.profile(k).level * 1.6 : this.profile(k).level,
+    );
+    if (!author) return;
+    const created = this.time(day, this.hourOf(day));
+    if (created > this.end - 2 * HOUR) return;
+    const subject = this.choose(space.subjects);
+    await this.generatedPost(state, {
+      author,
+      kind,
+      created,
+      title: this.title(kind, space.subjects),
+      body: this.choose(HISTORY_TEXTS[kind].bodies).replaceAll('{s}', subject),
+      tags: [space.key === 'fleetlab' ? 'fleet' : kind.toLowerCase()],
+    });
+  }
+
+  /** The spike: a week-long campaign in the lab, where fleets send ideas for the next range and vote. */
+  private async rangeCampaign(): Promise<void> {
+    const state = this.space(RANGE_CAMPAIGN.space);
+    const created = this.time(RANGE_CAMPAIGN.day, RANGE_CAMPAIGN.hour);
+    const deadline = this.time(RANGE_CAMPAIGN.day + RANGE_CAMPAIGN.days, 18);
+    const by = await this.as(RANGE_CAMPAIGN.by, created);
+    const campaign = await this.ideas.createCampaign(by, {
+      spaceId: state.gid,
+      title: RANGE_CAMPAIGN.title,
+      question: RANGE_CAMPAIGN.question,
+      startsAt: new Date(created),
+      deadline: new Date(deadline),
+    });
+    this.campaignIds.set(RANGE_CAMPAIGN.key, campaign.id);
+    this.count('campaigns');
+    const authors = this.authors(state, 'IDEA');
+    for (const [i, idea] of RANGE_IDEAS.entries()) {
+      let day = RANGE_CAMPAIGN.day + Math.floor((i * RANGE_CAMPAIGN.days) / RANGE_IDEAS.length);
+      while (this.weekdayFactor(day) < 1) day++; // sent from the office
+      const [author] = this.pick(authors, 1, day, (k) => (this.person(k).customer ? 2 : 1) * this.profile(k).level);
+      const at = this.time(day, this.hourOf(day));
+      if (!author || at > Math.min(this.end - 2 * HOUR, deadline)) continue;
+      await this.generatedPost(state, {
+        author,
+        kind: 'IDEA',
+        created: at,
+        title: `2027: ${idea}`,
+        body: `For the 2027 range: **${idea}**. ${this.choose(HISTORY_TEXTS.IDEA.bodies).replaceAll('{s}', idea)}`,
+        tags: ['range-2027'],
+        campaignId: campaign.id,
+        // Ideas are reviewed once the campaign is over.
+        reviewFrom: deadline + DAY,
+        votes: 8 + Math.floor(this.random() * 10),
+      });
+    }
+  }
+
+  private async generatedPost(
+    state: SpaceState,
+    post: {
+      author: string;
+      kind: PostKind;
+      created: number;
+      title: string;
+      body: string;
+      tags: string[];
+      campaignId?: string;
+      reviewFrom?: number;
+      votes?: number;
+    },
+  ): Promise<void> {
+    const authorId = await this.as(post.author, post.created);
+    const created = await this.posts.create(authorId, {
+      spaceId: state.gid,
+      kind: post.kind,
+      title: post.title,
+      body: post.body,
+      tags: post.tags,
+      campaignId: post.campaignId,
+    });
+    this.timeline.push({ id: created.id, space: state.seed.key, created: post.created });
+    this.count(post.kind === 'IDEA' ? 'ideas' : 'posts');
+    const day = Math.floor((post.created - this.origin) / DAY);
+    const steps = post.kind === 'IDEA' ? this.funnel(post.created, post.reviewFrom) : [];
+    const until = Math.min(post.created + 5 * DAY, (steps[0]?.at ?? Infinity) - 30 * 60_000, this.end);
+    // Within the days after the post, most of it on weekdays.
+    const during = (from = post.created + 15 * 60_000) => {
+      let at = from;
+      for (let attempt = 0; attempt < 4; attempt++) {
+        at = from + this.random() * Math.max(0, until - from);
+        if (this.weekdayFactor(Math.floor((at - this.origin) / DAY)) === 1 || this.random() < 0.2) break;
+      }
+      return at;
+    };
+    const others = this.participants(state).filter((k) => k !== post.author);
+    const employees = others.filter((k) => !this.person(k).customer);
+    const customerPost = this.person(post.author).customer;
+
+    // Customers' posts and questions wait for an employee's answer: most within hours, some after a day or
+    // more, a few never.
+    let answered = true;
+    if (customerPost || post.kind === 'QUESTION') {
+      const velocity = COMPANIES[0]!.customers.some((c) => c.key === post.author);
+      const r = this.random() * (velocity ? 0.9 : 1);
+      const delay =
+        r < 0.4
+          ? 0.3 + this.random() * 3.5
+          : r < 0.7
+            ? 4 + this.random() * 16
+            : r < 0.9
+              ? 26 + this.random() * 50
+              : null;
+      answered = delay !== null && post.created + delay * HOUR < this.end;
+      if (answered) {
+        const staff = [state.seed.creator, ...(state.seed.moderators ?? [])].filter((k) => k !== post.author);
+        const [responder] = this.random() < 0.55 && staff.length ? [this.choose(staff)] : this.pick(employees, 1, day);
+        if (responder) {
+          const userId = await this.as(responder, post.created + delay! * HOUR);
+          await this.comments.add(userId, { postId: created.id, body: this.choose(ANSWERS) });
+          this.count('comments');
+        }
+      }
+    }
+    // Unanswered threads only get customers' follow-ups.
+    const repliers = answered ? others : others.filter((k) => this.person(k).customer);
+    const replies = Math.floor(this.random() * (post.kind === 'DISCUSSION' ? 4 : 2.5));
+    for (const by of this.pick(repliers, replies, day)) {
+      const userId = await this.as(by, during(post.created + (answered ? 2 : 0.5) * HOUR));
+      await this.comments.add(userId, { postId: created.id, body: this.choose(REPLIES) });
+      this.count('comments');
+    }
+    const reactions = Math.floor(1 + this.random() * 7 * this.growth(day));
+    for (const by of this.pick(others, reactions, day)) {
+      const userId = await this.as(by, during());
+      await this.posts.react(userId, created.id, this.reactionKind());
+      this.count('reactions');
+    }
+    if (post.kind === 'IDEA') {
+      const votes = post.votes ?? 2 + Math.floor(this.random() * 8);
+      const velocity = new Set(COMPANIES[0]!.customers.map((c) => c.key));
+      for (const by of this.pick(others, votes, day, (k) => (velocity.has(k) ? 2.5 : 1) * this.profile(k).level)) {
+        const userId = await this.as(by, during());
+        await this.ideas.vote(userId, created.id, true);
+        this.count(this.person(by).customer ? 'customerVotes' : 'employeeVotes');
+      }
+    }
+    for (const step of steps) {
+      const userId = await this.as(step.by, step.at);
+      await this.ideas.changeStatus(userId, {
+        ideaId: created.id,
+        status: step.to,
+        note: this.choose(STATUS_NOTES[step.to]),
+        estimatedValue: step.to === 'IMPLEMENTED' ? 2000 + Math.round(this.random() * 10) * 1500 : undefined,
+      });
+      this.count('statusChanges');
+    }
+  }
+
+  /**
+   * An idea's way through the funnel, over weeks: a quarter wait for a review, a few are declined, the rest
+   * move on to planned, in progress and implemented (each step only if it is in the past).
+   */
+  private funnel(created: number, reviewFrom = created + 3 * DAY) {
+    const steps: { to: keyof typeof STATUS_NOTES; at: number; by: string }[] = [];
+    if (this.random() < 0.25) return steps;
+    let at = Math.max(reviewFrom, created + 2 * DAY) + this.random() * 9 * DAY;
+    const path: (keyof typeof STATUS_NOTES)[] =
+      this.random() < 0.2 ? ['UNDER_REVIEW', 'DECLINED'] : ['UNDER_REVIEW', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED'];
+    for (const to of path) {
+      if (at > this.end - HOUR) break;
+      steps.push({ to, at, by: 'lea' });
+      at += (5 + this.random() * 12) * DAY;
+    }
+    return steps;
+  }
+
+  /**
+   * Views, as the clients report them (`recordViews`, acting as each reader): on the days a person comes by,
+   * part of what was posted in their spaces in the last days. Lurkers come by too: views are not
+   * contributions, but they make people active.
+   */
+  private async views(): Promise<void> {
+    const readers = new Map<string, Set<string>>();
+    for (const [key, state] of this.spaces) {
+      for (const person of this.participants(state)) {
+        readers.set(person, (readers.get(person) ?? new Set()).add(key));
+      }
+    }
+    let calls = 0;
+    let recorded = 0;
+    for (let day = LAUNCH_DAY; day < TIMELINE_DAYS; day++) {
+      for (const [key, spaces] of readers) {
+        const profile = this.profile(key);
+        if (profile.from > day) continue;
+        if (this.random() > this.weekdayFactor(day) * (0.2 + 0.5 * profile.level) * this.growth(day)) continue;
+        const at = this.time(day, this.hourOf(day));
+        if (at > this.end) continue;
+        const recent = this.timeline.filter((p) => spaces.has(p.space) && p.created < at && p.created > at - 4 * DAY);
+        const seen = this.sample(recent, Math.min(100, Math.ceil(recent.length * (0.3 + 0.5 * this.random()))));
+        if (seen.length === 0) continue;
+        await this.as(key, at);
+        recorded += await this.ingestion.recordViews(
+          seen.map((p) => fromGlobalId(p.id, 'Post')),
+          new Date(at),
+        );
+        calls++;
+      }
+    }
+    this.count('views', recorded);
+    this.log(`views: ${recorded} (${calls} reports)`);
+  }
+
+  // ------------------------------------------------------------------ objectives, KPIs and effort
+
+  private isoDay(time: number): string {
+    return new Date(time).toISOString().slice(0, 10);
+  }
+
+  /** The first day of the month `offset` months from the present's. */
+  private monthStart(offset: number): string {
+    const now = new Date(this.end);
+    return this.isoDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+  }
+
+  /**
+   * The manager's objectives with their KPIs (business values entered for the last three months), and the
+   * weekly hours of community management behind each main space, through the analytics services.
+   */
+  private async objectivesAndEffort(): Promise<void> {
+    const manager = await this.as('sofia', this.end - 2 * HOUR);
+    const startsOn = this.monthStart(-3);
+    const endsOn = this.isoDay(Date.parse(`${this.monthStart(7)}T00:00:00Z`) - DAY);
+    for (const seed of OBJECTIVES) {
+      const objective = await this.objectives.create(manager, {
+        organizationId: this.organizationGid,
+        title: seed.title,
+        description: seed.description,
+        kind: seed.kind,
+        startsOn,
+        endsOn,
+        kpis: seed.kpis.map(
+          (k): KpiInput => ({
+            name: k.name,
+            source: k.source,
+            metric: k.metric,
+            unit: k.unit,
+            direction: k.direction,
+            baseline: k.baseline,
+            target: k.target,
+            period: k.period,
+            unitValue: k.unitValue,
+            spaceId: k.space ? this.space(k.space).gid : undefined,
+          }),
+        ),
+      });
+      this.count('objectives');
+      const kpis = await this.objectives.kpisOf([objective.id]);
+      for (const [i, k] of seed.kpis.entries()) {
+        for (const [month, value] of (k.values ?? []).entries()) {
+          await this.objectives.recordValue(manager, {
+            kpiId: toGlobalId('Kpi', kpis[i]!.id),
+            periodStart: this.monthStart(month - 3),
+            value,
+            note: k.notes?.[month],
+          });
+          this.count('kpiValues');
+        }
+      }
+    }
+
+    // Weekly logs from the launch week to this week (Monday to Sunday, the current one until today).
+    const launch = new Date(this.time(LAUNCH_DAY, 0));
+    const firstMonday =
+      Date.UTC(launch.getUTCFullYear(), launch.getUTCMonth(), launch.getUTCDate()) -
+      ((launch.getUTCDay() + 6) % 7) * DAY;
+    const campaign = [this.time(RANGE_CAMPAIGN.day, 0), this.time(RANGE_CAMPAIGN.day + RANGE_CAMPAIGN.days, 24)];
+    for (let monday = firstMonday; monday <= this.end; monday += 7 * DAY) {
+      const sunday = Math.min(monday + 6 * DAY, this.end);
+      const busy = monday < campaign[1]! && sunday + DAY > campaign[0]!;
+      for (const e of EFFORT) {
+        const hours =
+          Math.round(e.hours * (0.8 + this.random() * 0.4) * (busy && e.space === 'fleetlab' ? 1.8 : 1) * 2) / 2;
+        const by = await this.as(e.by, Math.min(sunday + 18 * HOUR, this.end));
+        await this.effort.log(by, {
+          spaceId: this.space(e.space).gid,
+          periodStart: this.isoDay(monday),
+          periodEnd: this.isoDay(sunday),
+          hours,
+          cost: hours * EFFORT_HOURLY_COST,
+          note: busy && e.space === 'fleetlab' ? `${e.note}; the 2027 range campaign` : e.note,
+        });
+        this.count('effortLogs');
+      }
+    }
+    this.log(`objectives: ${this.counts.objectives ?? 0}, effort logs: ${this.counts.effortLogs ?? 0}`);
+  }
+
   /** A customer withdraws their consent to one space; an invitation is still waiting for its answer. */
   private async laterEvents(): Promise<void> {
-    const withdrawing = await this.as(WITHDRAWAL.customer, this.time(WITHDRAWAL.day, WITHDRAWAL.hour));
+    const withdrawing = await this.as(WITHDRAWAL.customer, this.contentTime(WITHDRAWAL.day, WITHDRAWAL.hour));
     await this.spaceService.leave(withdrawing, this.space(WITHDRAWAL.space).gid);
     this.space(WITHDRAWAL.space).customers.delete(WITHDRAWAL.customer);
     this.count('withdrawals');
 
-    const inviter = await this.as(PENDING_INVITATION.by, this.time(PENDING_INVITATION.day, PENDING_INVITATION.hour));
+    const inviter = await this.as(
+      PENDING_INVITATION.by,
+      this.contentTime(PENDING_INVITATION.day, PENDING_INVITATION.hour),
+    );
     await this.invitations.invite(inviter, {
       spaceId: this.space(PENDING_INVITATION.space).gid,
       email: this.person(PENDING_INVITATION.customer).email,
