@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLES = [
+  'engagement_visits',
   'engagement_events',
   'engagement_daily',
   'engagement_person_daily',
@@ -77,6 +78,16 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX engagement_person_daily_org_idx ON engagement_person_daily (organization_id, day)`);
 
+    // A visit: a person's first authenticated request of the day, once per organization they belong to.
+    await q.query(`
+      CREATE TABLE engagement_visits (
+        organization_id uuid NOT NULL,
+        day date NOT NULL,
+        person_id uuid NOT NULL,
+        actor_kind text NOT NULL CHECK (actor_kind IN ('EMPLOYEE', 'CUSTOMER')),
+        customer_account_id uuid,
+        PRIMARY KEY (organization_id, day, person_id)
+      )`);
     await q.query(`
       CREATE TABLE analytics_settings (
         organization_id uuid PRIMARY KEY REFERENCES organizations (id) ON DELETE CASCADE,
@@ -243,6 +254,20 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
        WHERE p.id = ANY (p_posts) AND p.deleted_at IS NULL AND ruche_viewer() IS NOT NULL
          AND p.space_id = ANY (ruche_readable_spaces())`,
     );
+    // Returns the organizations the person belongs to: a person in none yet (signing up, accepting an invitation)
+    // is asked again on their next request.
+    await definer(
+      'ruche_analytics_record_visit(p_day date)',
+      'integer',
+      'sql',
+      `WITH stored AS (
+         INSERT INTO engagement_visits (organization_id, day, person_id, actor_kind, customer_account_id)
+         SELECT om.organization_id, p_day, om.user_id, CASE WHEN om.role = 'CUSTOMER' THEN 'CUSTOMER' ELSE 'EMPLOYEE' END,
+                om.customer_account_id
+         FROM organization_memberships om WHERE om.user_id = ruche_viewer()
+         ON CONFLICT DO NOTHING)
+       SELECT count(*)::int FROM organization_memberships WHERE user_id = ruche_viewer()`,
+    );
     // npm run analytics:rebuild: both rollups recomputed from the raw events.
     await definer(
       'ruche_analytics_rebuild()',
@@ -298,26 +323,43 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
        FROM posts p
        LEFT JOIN space_memberships sm ON sm.space_id = p.space_id AND sm.user_id = p.author_id
        WHERE p.organization_id = p_org AND (p_space IS NULL OR p.space_id = p_space)
-         AND p.created_at >= p_from AND p.created_at < p_to AND p.deleted_at IS NULL AND ${analysable}`,
+         AND p.created_at >= p_from AND p.created_at < p_to AND p.deleted_at IS NULL
+         AND (p.author_is_customer OR p.kind IN ('QUESTION', 'IDEA')) AND ${analysable}`,
       'STABLE',
     );
+    // The history of the ideas submitted in the period (the funnel follows them to today).
     await definer(
       'ruche_analytics_idea_changes(p_org uuid, p_space uuid, p_from timestamptz, p_to timestamptz)',
       'TABLE (post_id uuid, to_status text, created_at timestamptz)',
       'sql',
-      `SELECT h.post_id, h.to_status, h.created_at FROM idea_status_changes h JOIN posts p ON p.id = h.post_id
-       WHERE p.organization_id = p_org AND (p_space IS NULL OR p.space_id = p_space) AND p.deleted_at IS NULL
-         AND ((p.created_at >= p_from AND p.created_at < p_to) OR (h.created_at >= p_from AND h.created_at < p_to))
-         AND ${analysable}`,
+      `SELECT h.post_id, h.to_status, h.created_at FROM posts p JOIN idea_status_changes h ON h.post_id = p.id
+       WHERE p.organization_id = p_org AND (p_space IS NULL OR p.space_id = p_space) AND p.kind = 'IDEA'
+         AND p.deleted_at IS NULL AND p.created_at >= p_from AND p.created_at < p_to AND ${analysable}`,
       'STABLE',
     );
+    // ROI's first term: the estimated value of the ideas implemented in the period.
+    await definer(
+      'ruche_analytics_implemented_value(p_org uuid, p_space uuid, p_from timestamptz, p_to timestamptz)',
+      'numeric',
+      'sql',
+      `SELECT coalesce(sum(p.estimated_value), 0) FROM posts p
+       WHERE p.id IN (SELECT h.post_id FROM idea_status_changes h
+                      WHERE h.to_status = 'IMPLEMENTED' AND h.created_at >= p_from AND h.created_at < p_to)
+         AND p.organization_id = p_org AND (p_space IS NULL OR p.space_id = p_space)
+         AND p.idea_status = 'IMPLEMENTED' AND p.deleted_at IS NULL AND ${analysable}`,
+      'STABLE',
+    );
+    await q.query(`CREATE INDEX posts_org_created_idx ON posts (organization_id, created_at)`);
+    await q.query(`CREATE INDEX idea_status_changes_time_idx ON idea_status_changes (created_at)`);
     for (const fn of [
       'ruche_analyst_orgs()',
       'ruche_analytics_ingest(jsonb)',
       'ruche_analytics_record_views(uuid[], timestamptz)',
+      'ruche_analytics_record_visit(date)',
       'ruche_analytics_members(uuid, uuid)',
       'ruche_analytics_posts(uuid, uuid, timestamptz, timestamptz)',
       'ruche_analytics_idea_changes(uuid, uuid, timestamptz, timestamptz)',
+      'ruche_analytics_implemented_value(uuid, uuid, timestamptz, timestamptz)',
     ]) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ruche_app`);
@@ -342,6 +384,8 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
       await policy(table, 'read', 'SELECT', `USING (${analystOrg('organization_id')} OR ${managedSpace('space_id')})`);
       await q.query(`GRANT SELECT ON ${table} TO ruche_app`);
     }
+    await policy('engagement_visits', 'read', 'SELECT', `USING (${analystOrg('organization_id')})`);
+    await q.query(`GRANT SELECT ON engagement_visits TO ruche_app`);
     await policy('analytics_settings', 'read', 'SELECT', `USING (${analystOrg('organization_id')})`);
     await policy('analytics_settings', 'create', 'INSERT', `WITH CHECK (${adminOrg('organization_id')})`);
     await policy(
@@ -400,13 +444,17 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
       'ruche_analytics_members(uuid, uuid)',
       'ruche_analytics_posts(uuid, uuid, timestamptz, timestamptz)',
       'ruche_analytics_idea_changes(uuid, uuid, timestamptz, timestamptz)',
+      'ruche_analytics_implemented_value(uuid, uuid, timestamptz, timestamptz)',
       'ruche_analytics_rebuild()',
       'ruche_analytics_record_views(uuid[], timestamptz)',
+      'ruche_analytics_record_visit(date)',
       'ruche_analytics_ingest(jsonb)',
       'ruche_analytics_partitions(date, date)',
     ]) {
       await q.query(`DROP FUNCTION ${fn}`);
     }
+    await q.query(`DROP INDEX idea_status_changes_time_idx`);
+    await q.query(`DROP INDEX posts_org_created_idx`);
     for (const table of [...TABLES].reverse()) await q.query(`DROP TABLE ${table}`);
     await q.query(`DROP FUNCTION ruche_analyst_orgs()`);
   }

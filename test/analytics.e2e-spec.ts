@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Pool } from 'pg';
 import { EngagementIngestion, ANALYTICS_CONSUMER } from '@ruche/analytics';
 import { EventStream } from '@ruche/events';
 import { codeOf, signUp, uniqueEmail, type Person } from './support/identity';
@@ -14,7 +15,7 @@ const VIEWS = `mutation($input: RecordViewsInput!) { recordViews(input: $input) 
 const SET_ORG_ROLE = `mutation($input: SetOrganizationRoleInput!) { setOrganizationRole(input: $input) { member { role } } }`;
 const REPORT = `query($input: EngagementReportInput!) { engagementReport(input: $input) {
   series { start suppressed activePeople contributors dailyActive posts ideas comments reactions votes views contributions score }
-  totals { suppressed activePeople dau wau mau stickiness contributionsPerActive posts ideas comments reactions votes views contributions score }
+  totals { suppressed activePeople visitors dau wau mau stickiness contributionsPerActive posts ideas comments reactions votes views contributions score }
   participation { suppressed members creators contributors lurkers engagementRate top1PercentShare top10PercentShare }
   responseTime { suppressed posts medianHours byResponder { kind responses } }
   ideaFunnel { suppressed ideas customerShareOfIdeas customerShareOfVotes stages { status current reached conversion } }
@@ -107,9 +108,11 @@ describe('Engagement analytics', () => {
       // Activity: 5 posts (E1–E5), 5 ideas (C1–C5), 6 comments (C1–C5 + O), 5 reactions and 5 votes (E1–E5), 3 views (M).
       // Active: E1–E5, C1–C5, O, M = 12. Contributors: all but M = 11. Creators: E1–E5, C1–C5 = 10.
       // Score = 5×5 + 5×5 + 6×3 + 5×1 + 5×1 + 3×0.1 = 78.3; contributions = 5+5+6+5+5 = 26; 26 / 12 = 2.17.
+      // Visitors: the same twelve people each made authenticated requests today.
       expect(r.totals).toEqual({
         suppressed: null,
         activePeople: 12,
+        visitors: 12,
         dau: 12,
         wau: 12,
         mau: 12,
@@ -197,6 +200,49 @@ describe('Engagement analytics', () => {
       expect(after.posts).toBe(6);
       expect(after.comments).toBe(before);
       expect(post.createPost.post.id).toBeDefined();
+    });
+
+    it('keeps the second wall: the database itself shows analytics rows to analysts only, and refuses forged counts', async () => {
+      const app = new Pool({ connectionString: t.config.database.appUrl, max: 1 });
+      const idOf = async (email: string) => (await t.sql.query(`SELECT id FROM users WHERE email = $1`, [email])).rows[0].id;
+      const as = async <T>(email: string, fn: (q: (sql: string) => Promise<any>) => Promise<T>) => {
+        const c = await app.connect();
+        try {
+          await c.query('BEGIN');
+          await c.query(`SELECT set_config('ruche.user_id', $1, true)`, [await idOf(email)]);
+          return await fn((sql) => c.query(sql));
+        } finally {
+          await c.query('ROLLBACK');
+          c.release();
+        }
+      };
+      const tables = ['engagement_events', 'engagement_daily', 'engagement_person_daily', 'engagement_visits', 'effort_logs'];
+      const count = (email: string) =>
+        as(email, async (q) => {
+          const out: Record<string, number> = {};
+          for (const table of tables) out[table] = (await q(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+          return out;
+        });
+      try {
+        const analyst = await count(mia.email);
+        for (const table of tables) expect([table, analyst[table] > 0]).toEqual([table, true]);
+        const employee = await employeeOf(t, org, 'Wall');
+        const customer = (await t.sql.query(`SELECT u.email FROM users u WHERE u.display_name = 'C1'`)).rows[0].email;
+        for (const email of [employee.email, customer]) {
+          expect(Object.values(await count(email)).every((n) => n === 0)).toBe(true);
+        }
+        const forged = (email: string) =>
+          as(email, (q) =>
+            q(`INSERT INTO engagement_daily (organization_id, space_id, day, actor_kind, posts)
+               SELECT organization_id, space_id, day, actor_kind, 1000 FROM engagement_daily LIMIT 1`).then(
+              () => 'written',
+              (e: { code: string }) => e.code,
+            ),
+          );
+        expect(await forged(mia.email)).toBe('42501');
+      } finally {
+        await app.end();
+      }
     });
 
     it('records the read in the audit trail', async () => {

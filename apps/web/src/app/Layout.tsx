@@ -15,7 +15,6 @@ import { PUBLIC_PATHS } from './routes';
 import { useSession } from './SessionProvider';
 
 const HeaderMenus = lazy(() => import('./HeaderMenus'));
-const ANALYTICS_ROLES = new Set(['OWNER', 'ADMIN', 'MANAGER']);
 
 /** The frame of every screen: skip link, header with navigation, and the page. */
 export function Layout() {
@@ -24,9 +23,8 @@ export function Layout() {
   const location = useLocation();
   const navigation = useNavigation();
   const isPublic = PUBLIC_PATHS.includes(location.pathname);
-  // There is no analytics ability flag on Organization yet: the link follows the viewer's organization role
-  // (the roles engagementReport answers); the page itself shows the API's FORBIDDEN as "not allowed".
-  const analyticsOrg = viewer?.organizations.find((o) => o.viewerRole && ANALYTICS_ROLES.has(o.viewerRole));
+  // The server says who may read an organization's analytics; the page still shows a FORBIDDEN as "not allowed".
+  const analyticsOrg = viewer?.organizations.find((o) => o.viewerCan.readAnalytics);
 
   useEffect(() => {
     document.getElementById('main')?.focus({ preventScroll: true });

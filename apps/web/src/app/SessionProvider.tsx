@@ -15,6 +15,9 @@ export const VIEWER_QUERY = graphql(`
         id
         name
         viewerRole
+        viewerCan {
+          readAnalytics
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { IdentityModule } from '@ruche/identity';
 import { SpacesModule } from '@ruche/spaces';
 import { AnalyticsAccess } from './analytics-access';
@@ -6,6 +7,7 @@ import { EngagementReportResolver, KpiResolver, ObjectivesResolver } from './ana
 import { EffortService } from './effort/effort.service';
 import { EngagementExportController } from './reports/engagement-export.controller';
 import { EngagementIngestion } from './ingestion/engagement-ingestion';
+import { VisitsInterceptor } from './ingestion/visits.interceptor';
 import { KpiProgressService } from './objectives/kpi-progress';
 import { ObjectivesService } from './objectives/objectives.service';
 import { EngagementReports } from './reports/engagement-report.service';
@@ -24,6 +26,7 @@ import { EngagementReports } from './reports/engagement-report.service';
     EngagementReportResolver,
     ObjectivesResolver,
     KpiResolver,
+    { provide: APP_INTERCEPTOR, useClass: VisitsInterceptor },
   ],
   exports: [EngagementIngestion, EngagementReports],
 })

@@ -41,6 +41,7 @@ const REPORT = graphql(`
       totals {
         suppressed
         activePeople
+        visitors
         contributions
         contributionsPerActive
         dau
@@ -399,6 +400,7 @@ function Totals({ report }: { report: Report }) {
         <dl className="kpi-tiles">
           {(
             [
+              ...(tot.visitors === null || tot.visitors === undefined ? [] : [['visitors', fmt(tot.visitors)] as const]),
               ['dau', fmt(tot.dau, 1)],
               ['wau', fmt(tot.wau, 1)],
               ['mau', fmt(tot.mau, 1)],

@@ -69,7 +69,9 @@ export function ChartBlock({
 }) {
   const { t } = useTranslation('analytics');
   const hidden = useHiddenText();
-  const [table, setTable] = useState(!chart);
+  // The table is what the reader chose, or all there is while no figure can be charted (all hidden).
+  const [tableChosen, setTable] = useState(false);
+  const table = tableChosen || !chart;
   const [csv, setCsv] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const summaryId = useId();
 

@@ -35,6 +35,7 @@ export const SPACE_HEADER_FIELDS = graphql(`
     viewerRole
     viewerCan {
       moderate
+      readAnalytics
       join
       leave
       update
@@ -267,8 +268,8 @@ function SpaceHeader({
         <Link to={`/s/${space.id}/ideas`} className="btn">
           {t('space.ideas')}
         </Link>
-        {can.moderate && (
-          // Space owners and moderators (and org admins) get the dashboard scoped to this space.
+        {can.readAnalytics && (
+          // Space owners and moderators and the organization's analysts get the dashboard scoped to this space.
           <Link to={`/o/${encodeURIComponent(space.organizationId)}/analytics?space=${encodeURIComponent(space.id)}`} className="btn">
             {t('space.analytics')}
           </Link>

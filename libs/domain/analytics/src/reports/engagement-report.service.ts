@@ -16,6 +16,18 @@ export interface ReportScope {
   customerAccountId: string | null;
 }
 
+interface AnalysedPost {
+  id: string;
+  author_id: string | null;
+  author_kind: string;
+  customer_account_id: string | null;
+  kind: string;
+  created_at: Date;
+  first_response_at: Date | null;
+  responder_kind: string | null;
+  idea_status: string | null;
+}
+
 export interface Weights {
   POST: number;
   IDEA: number;
@@ -193,7 +205,7 @@ export class EngagementReports {
         await this.activity(scope, params, weights),
         await this.participation(scope, params),
         await this.responseTime(scope),
-        await this.ideaFunnel(scope, params),
+        await this.ideaFunnel(scope),
         await this.breakdown(scope, params, weights),
       ];
       const effort = await this.effort(scope);
@@ -289,6 +301,7 @@ export class EngagementReports {
         wider.map((_, i) => num(r?.[`c${i}`])),
       );
 
+    const visits = await this.visitors(scope, params);
     const byBucket = new Map(rows.filter((r) => !num(r.total)).map((r) => [r.bucket as string, r]));
     const ttfrByBucket = await this.responseTimeSeries(scope);
     const series = bucketsOf(scope.from, scope.to, scope.granularity).map(({ start, days }) => {
@@ -301,6 +314,7 @@ export class EngagementReports {
         activePeople: suppressed ? null : num(r?.people),
         contributors: suppressed ? null : num(r?.contributors),
         dailyActive: suppressed ? null : round(num(r?.person_days) / days, 2),
+        visitors: visits.get(start) ?? null,
         medianFirstResponseHours: ttfrByBucket.get(start) ?? null,
       };
     });
@@ -330,6 +344,7 @@ export class EngagementReports {
         suppressed,
         ...block,
         activePeople: suppressed ? null : people,
+        visitors: visits.get('total') ?? null,
         dau: suppressed ? null : round(dau, 2),
         wau: suppressed ? null : round(sumOf('W') / weeks, 2),
         mau: suppressed ? null : round(mau, 2),
@@ -337,6 +352,27 @@ export class EngagementReports {
         contributionsPerActive: suppressed ? null : round(ratio(block.contributions ?? 0, people), 2),
       },
     };
+  }
+
+  /**
+   * Distinct visitors per bucket ('total' for the period), in the segment, suppressed like the rest (with the
+   * complement within everyone for a segment). Visits belong to the organization, not a space: none for a space.
+   */
+  private async visitors(scope: ReportScope, params: unknown[]): Promise<Map<string, number | null>> {
+    if (scope.spaceId) return new Map();
+    const rows: { bucket: string | null; n: string; others: string }[] = await this.db.manager.query(
+      `WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id)
+       SELECT date_trunc($5, day)::date::text AS bucket,
+              count(DISTINCT person_id) FILTER (WHERE ${segmentSql(scope.segment)}) AS n,
+              count(DISTINCT person_id) FILTER (WHERE NOT (${segmentSql(scope.segment)})) AS others
+       FROM engagement_visits WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
+       GROUP BY GROUPING SETS ((date_trunc($5, day)), ())`,
+      params,
+    );
+    const complement = (r: { others: string }) => (scope.segment === 'ALL' ? [] : [num(r.others)]);
+    return new Map(
+      rows.map((r) => [r.bucket ?? 'total', suppressionOf(num(r.n), complement(r)) ? null : num(r.n)] as const),
+    );
   }
 
   private async participation(scope: ReportScope, params: unknown[]) {
@@ -383,22 +419,28 @@ export class EngagementReports {
     };
   }
 
+  /** One read per report of the posts it analyses (customers' posts, questions, ideas) in the segment. */
+  private readonly analysed = new WeakMap<ReportScope, Promise<AnalysedPost[]>>();
+
+  private analysedPosts(scope: ReportScope): Promise<AnalysedPost[]> {
+    let rows = this.analysed.get(scope);
+    if (!rows) {
+      rows = this.db.manager
+        .query(`SELECT * FROM ruche_analytics_posts($1::uuid, $2::uuid, $3::date, $4::date + 1)`, [
+          scope.organizationId,
+          scope.spaceId,
+          scope.from,
+          scope.to,
+        ])
+        .then((all: AnalysedPost[]) => all.filter((r) => this.inSegment(scope, r.author_kind, r.customer_account_id)));
+      this.analysed.set(scope, rows);
+    }
+    return rows;
+  }
+
   /** Posts the response time measures: customers' posts and questions of the segment, created in the period. */
   private async measuredPosts(scope: ReportScope) {
-    const rows: {
-      author_id: string | null;
-      author_kind: string;
-      customer_account_id: string | null;
-      kind: string;
-      created_at: Date;
-      first_response_at: Date | null;
-      responder_kind: string | null;
-    }[] = await this.db.manager.query(
-      `SELECT * FROM ruche_analytics_posts($1::uuid, $2::uuid, $3::date, $4::date + 1)
-       WHERE author_kind = 'CUSTOMER' OR kind = 'QUESTION'`,
-      [scope.organizationId, scope.spaceId, scope.from, scope.to],
-    );
-    return rows.filter((r) => this.inSegment(scope, r.author_kind, r.customer_account_id));
+    return (await this.analysedPosts(scope)).filter((r) => r.author_kind === 'CUSTOMER' || r.kind === 'QUESTION');
   }
 
   private inSegment(scope: ReportScope, kind: string, account: string | null): boolean {
@@ -448,7 +490,9 @@ export class EngagementReports {
     const groups = new Map<string, typeof posts>();
     for (const p of posts) {
       const key = bucketStart(isoDay(p.created_at), scope.granularity);
-      groups.set(key, [...(groups.get(key) ?? []), p]);
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
     }
     return new Map(
       [...groups].map(([key, group]) => [
@@ -460,22 +504,8 @@ export class EngagementReports {
     );
   }
 
-  private async ideaFunnel(scope: ReportScope, params: unknown[]) {
-    const ideas: {
-      id: string;
-      author_id: string | null;
-      author_kind: string;
-      customer_account_id: string | null;
-      created_at: Date;
-      idea_status: string;
-    }[] = (
-      await this.db.manager.query(
-        `SELECT * FROM ruche_analytics_posts($1::uuid, $2::uuid, $3::date, $4::date + 1) WHERE kind = 'IDEA'`,
-        [scope.organizationId, scope.spaceId, scope.from, scope.to],
-      )
-    ).filter((r: { author_kind: string; customer_account_id: string | null }) =>
-      this.inSegment(scope, r.author_kind, r.customer_account_id),
-    );
+  private async ideaFunnel(scope: ReportScope) {
+    const ideas = (await this.analysedPosts(scope)).filter((p) => p.kind === 'IDEA');
     const suppressed = suppressionOf(new Set(ideas.map((i) => i.author_id)).size);
     const statuses = [...STAGES, ...FINAL];
     if (suppressed) {
@@ -487,7 +517,6 @@ export class EngagementReports {
         customerShareOfIdeas: null,
       };
     }
-    void params;
     const changes: { post_id: string; to_status: string; created_at: Date }[] = await this.db.manager.query(
       `SELECT * FROM ruche_analytics_idea_changes($1::uuid, $2::uuid, $3::date, $4::date + 1) ORDER BY created_at`,
       [scope.organizationId, scope.spaceId, scope.from, scope.to],
@@ -639,11 +668,7 @@ export class EngagementReports {
 
   private async roi(scope: ReportScope, effort: { cost: number }, currency: string) {
     const [{ value }] = await this.db.manager.query(
-      `SELECT coalesce(sum(p.estimated_value), 0) AS value
-       FROM ruche_analytics_posts($1::uuid, $2::uuid, '-infinity', 'infinity') p
-       WHERE p.kind = 'IDEA' AND p.idea_status = 'IMPLEMENTED' AND EXISTS (
-         SELECT 1 FROM ruche_analytics_idea_changes($1::uuid, $2::uuid, $3::date, $4::date + 1) h
-         WHERE h.post_id = p.id AND h.to_status = 'IMPLEMENTED' AND h.created_at >= $3::date AND h.created_at < $4::date + 1)`,
+      `SELECT ruche_analytics_implemented_value($1::uuid, $2::uuid, $3::date, $4::date + 1) AS value`,
       [scope.organizationId, scope.spaceId, scope.from, scope.to],
     );
     const [{ gains }] = await this.db.manager.query(

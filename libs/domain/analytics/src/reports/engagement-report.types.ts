@@ -82,6 +82,11 @@ export class EngagementPoint extends ActivityCounts {
   contributors!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean daily active people over the days of the period.' })
   dailyActive!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Distinct people who opened Ruche (an authenticated request); organization scope only.',
+  })
+  visitors!: number | null;
   @Field(() => Float, { nullable: true, description: 'Median hours to the first employee response (posts created in the period).' })
   medianFirstResponseHours!: number | null;
 }
@@ -90,6 +95,8 @@ export class EngagementPoint extends ActivityCounts {
 export class EngagementTotals extends ActivityCounts {
   @Field(() => SuppressionEnum, { nullable: true }) suppressed!: Suppression | null;
   @Field(() => Int, { nullable: true }) activePeople!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Distinct people who opened Ruche in the period; organization scope only.' })
+  visitors!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean distinct active people per day.' }) dau!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean distinct active people per ISO week.' }) wau!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean distinct active people per calendar month.' }) mau!: number | null;
