@@ -40,7 +40,21 @@ describe('Engagement analytics', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const ingestion = t.app.get(EngagementIngestion);
-    drain = () => ingestion.drain();
+    // The consumer stops at the commit horizon, which a long transaction of another test file (same cluster)
+    // holds back: drain until nothing committed before this call is left.
+    drain = async () => {
+      const deadline = Date.now() + 120_000;
+      let read = 0;
+      for (;;) {
+        read += await ingestion.drain();
+        const { rows } = await t.sql.query(
+          `SELECT count(*)::int AS n FROM outbox_events e, outbox_consumers c
+           WHERE c.name = 'analytics' AND (e.xid, e.id) > (c.position_xid, c.position_id)`,
+        );
+        if (rows[0].n === 0 || Date.now() > deadline) return read;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
   });
   afterAll(() => t.close());
 
