@@ -83,7 +83,7 @@ describe('npm run seed:demo', () => {
     await t?.close();
   });
 
-  it('builds the organization: about 40 employees, 12 customers from 3 companies, verified as the product requires', async () => {
+  it('builds the organization: about 40 employees, 18 customers from 3 companies (five or more each), verified as the product requires', async () => {
     expect(first.created).toBe(true);
     const roles = Object.fromEntries(
       (await rows('SELECT role, count(*)::int AS n FROM organization_memberships GROUP BY role')).map((r) => [

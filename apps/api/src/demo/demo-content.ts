@@ -2,8 +2,10 @@ import type { IdeaStatus, ModerationAction, PostKind, ReportReason } from '@ruch
 import type { DemoImage } from './demo-images';
 
 /**
- * What the people of the demo organization wrote (`npm run seed:demo`). Times are a day of the demo timeline
- * (day 0 is five weeks ago) and an hour; comments are placed hours after their post.
+ * What the people of the demo organization wrote (`npm run seed:demo`). Times are a day of a five-week story
+ * and an hour (day 5 is the launch); the seed stretches the days after the launch over the 90-day timeline
+ * (seedDemo's contentTime), and demo-history.ts fills the days in between. Comments are placed hours after
+ * their post.
  */
 
 export interface CommentSeed {

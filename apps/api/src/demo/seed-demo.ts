@@ -105,8 +105,11 @@ export function demoCredentials(): DemoCredential[] {
  * Builds the demo organization through the domain services, acting as each person in turn (row-level
  * security, policies, consent records, audit trail, notifications and the outbox all apply), in one
  * transaction: it is there entirely or not at all. A second call finds it (by its e-mail domain) and
- * changes nothing. Time is simulated: the services' clock walks through the last five weeks, so posts,
- * comments, votes and status changes are spread over them.
+ * changes nothing. Time is simulated: the services' clock walks through the last 90 days, so posts,
+ * comments, reactions, votes and status changes carry their historical time (and so do their outbox events,
+ * which the analytics consumer counts on their day). Views are reported as each reader, on their day; the
+ * manager's objectives, KPI values and effort logs go through the analytics services. Once committed, the
+ * analytics consumer drains the stream, so the dashboards are filled when the seed returns.
  */
 export async function seedDemo(
   app: INestApplicationContext,
@@ -840,7 +843,7 @@ class DemoBuilder {
         campaignId: campaign.id,
         // Ideas are reviewed once the campaign is over.
         reviewFrom: deadline + DAY,
-        votes: 8 + Math.floor(this.random() * 10),
+        votes: 6 + Math.floor(this.random() * 8),
       });
     }
   }
@@ -919,14 +922,14 @@ class DemoBuilder {
       await this.comments.add(userId, { postId: created.id, body: this.choose(REPLIES) });
       this.count('comments');
     }
-    const reactions = Math.floor(1 + this.random() * 7 * this.growth(day));
+    const reactions = Math.floor(1 + this.random() * 5 * this.growth(day));
     for (const by of this.pick(others, reactions, day)) {
       const userId = await this.as(by, during());
       await this.posts.react(userId, created.id, this.reactionKind());
       this.count('reactions');
     }
     if (post.kind === 'IDEA') {
-      const votes = post.votes ?? 2 + Math.floor(this.random() * 8);
+      const votes = post.votes ?? 2 + Math.floor(this.random() * 6);
       const velocity = new Set(COMPANIES[0]!.customers.map((c) => c.key));
       for (const by of this.pick(others, votes, day, (k) => (velocity.has(k) ? 2.5 : 1) * this.profile(k).level)) {
         const userId = await this.as(by, during());
@@ -1120,7 +1123,9 @@ export function describeDemo(result: DemoSeedResult, publicUrl: string): string 
       `  ${c.employees ?? 0} employees, ${c.customers ?? 0} customers from ${c.customerAccounts ?? 0} companies, ` +
         `${c.spaces ?? 0} spaces, ${c.posts ?? 0} posts and ${c.ideas ?? 0} ideas (${c.images ?? 0} with images), ` +
         `${c.comments ?? 0} comments, ${c.reactions ?? 0} reactions, ` +
-        `${(c.employeeVotes ?? 0) + (c.customerVotes ?? 0)} votes, ${c.reports ?? 0} reports.`,
+        `${(c.employeeVotes ?? 0) + (c.customerVotes ?? 0)} votes, ${c.reports ?? 0} reports over ${TIMELINE_DAYS} days;`,
+      `  ${c.views ?? 0} views, ${c.objectives ?? 0} objectives with KPIs (${c.kpiValues ?? 0} business values), ` +
+        `${c.effortLogs ?? 0} weekly effort logs: the analytics dashboards are filled.`,
     );
   }
   lines.push('', `Sign in at ${publicUrl} (password for everyone: ${result.password}):`);
