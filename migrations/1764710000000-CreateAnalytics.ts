@@ -51,7 +51,8 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
     await q.query(`ALTER TABLE engagement_events_default ENABLE ROW LEVEL SECURITY`);
     await q.query(`ALTER TABLE engagement_events_default FORCE ROW LEVEL SECURITY`);
     await q.query(`CREATE INDEX engagement_events_time_brin ON engagement_events USING brin (occurred_at)`);
-    await q.query(`CREATE UNIQUE INDEX engagement_events_dedupe_key ON engagement_events (day, dedupe)`);
+    // Partial: stream events have no dedupe key and need no index entry (their position makes them exactly-once).
+    await q.query(`CREATE UNIQUE INDEX engagement_events_dedupe_key ON engagement_events (day, dedupe) WHERE dedupe IS NOT NULL`);
 
     const counts = COUNTS.map((c) => `${c} int NOT NULL DEFAULT 0`).join(', ');
     await q.query(`
@@ -198,6 +199,8 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
        count(*) FILTER (WHERE ${source}.type = 'COMMENT'), count(*) FILTER (WHERE ${source}.type = 'REACTION'),
        count(*) FILTER (WHERE ${source}.type = 'VOTE'), count(*) FILTER (WHERE ${source}.type = 'VIEW')`;
     const addUp = (table: string) => COUNTS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+    // Batches of thousands of events sort and hash in memory rather than spill to disk.
+    const bulk = `ALTER FUNCTION %s SET work_mem = '64MB'`;
     // Raw rows and both rollups in one statement: a row counted is a row stored, and a duplicate view
     // (ON CONFLICT DO NOTHING) counts nowhere. Groups are upserted in key order so concurrent batches lock
     // rollup rows in the same order.
@@ -218,7 +221,7 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
            INSERT INTO engagement_events
            SELECT day, occurred_at, organization_id, space_id, actor_id, actor_kind, customer_account_id, type,
                   subject_id, dedupe, event_id FROM input
-           ON CONFLICT (day, dedupe) DO NOTHING
+           ON CONFLICT (day, dedupe) WHERE dedupe IS NOT NULL DO NOTHING
            RETURNING *
          ), daily AS (
            INSERT INTO engagement_daily (organization_id, space_id, day, actor_kind, customer_account_id, ${COUNTS.join(', ')})
@@ -351,6 +354,9 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX posts_org_created_idx ON posts (organization_id, created_at)`);
     await q.query(`CREATE INDEX idea_status_changes_time_idx ON idea_status_changes (created_at)`);
+    for (const fn of ['ruche_analytics_ingest(jsonb)', 'ruche_analytics_rebuild()']) {
+      await q.query(bulk.replace('%s', fn));
+    }
     for (const fn of [
       'ruche_analyst_orgs()',
       'ruche_analytics_ingest(jsonb)',

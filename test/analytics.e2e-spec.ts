@@ -200,14 +200,23 @@ describe('Engagement analytics', () => {
       const stream = t.app.get(EventStream);
       const before = (await report(org, mia)).data!.engagementReport.totals.comments;
       const post = await must(t, CREATE_POST, { input: { spaceId, title: 'Late', body: 'b' } }, org.owner.accessToken);
-      // The consumer reads the new event, writes it, then dies before committing: nothing of it stays.
-      await expect(
+      // The consumer reads the new event, writes it, then dies before committing: nothing of it stays. (It reads
+      // nothing while another file's transaction holds the commit horizon: try again until it has read it.)
+      const crash = () =>
         stream.consume(ANALYTICS_CONSUMER, 100, async (events) => {
           expect(events.some((e) => e.type === 'post:created')).toBe(true);
           await t.app.get(EngagementIngestion)['ingest'](events);
           throw new Error('crash');
-        }),
-      ).rejects.toThrow('crash');
+        });
+      let crashed = false;
+      for (let tries = 0; !crashed && tries < 240; tries++) {
+        crashed = await crash().then(
+          () => false,
+          (error: Error) => error.message === 'crash',
+        );
+        if (!crashed) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(crashed).toBe(true);
       await drain();
       await drain();
       const after = (await report(org, mia)).data!.engagementReport.totals;

@@ -192,6 +192,8 @@ export class EngagementReports {
       throw badInput({ customerAccountId: ['required with segment CUSTOMER_ACCOUNT'] });
     }
     return this.db.transaction(async () => {
+      // The report's aggregates sort and hash a few tens of thousands of rollup rows: in memory, not on disk.
+      await this.db.manager.query(`SET LOCAL work_mem = '32MB'`);
       const { weights, currency } = await this.weights(scope.organizationId);
       const params = [
         scope.organizationId,
@@ -260,41 +262,61 @@ export class EngagementReports {
     const flags = wider
       .map((s, i) => `(${s.wholeOrg ? 'true' : 'space_id = $2::uuid'}) AND ${segmentSql(s.segment)} AS w${i}`)
       .join(', ');
-    // Every parameter is typed here, used or not by this scope and segment.
-    const base = `
-      WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id),
-      base AS (
-        SELECT date_trunc($5, day)::date AS bucket, day, person_id, ${COUNT_KEYS.join(', ')},
-               posts + ideas + comments + reactions + votes AS contributions, ${target} AS t${flags ? `, ${flags}` : ''}
-        FROM engagement_person_daily
-        WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
-      )`;
-    const complements = wider.map((_, i) => `count(DISTINCT person_id) FILTER (WHERE w${i} AND NOT t) AS c${i}`);
-    const rows: Record<string, unknown>[] = await this.db.manager.query(
-      `${base}
-       SELECT bucket::text, GROUPING(bucket) AS total,
-              count(DISTINCT person_id) FILTER (WHERE t) AS people,
-              count(DISTINCT person_id) FILTER (WHERE t AND contributions > 0) AS contributors,
-              count(DISTINCT person_id) FILTER (WHERE t AND posts + ideas > 0) AS creators,
-              count(DISTINCT (person_id, day)) FILTER (WHERE t) AS person_days,
-              ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join(', ')}
-              ${complements.length ? `, ${complements.join(', ')}` : ''}
-       FROM base GROUP BY GROUPING SETS ((bucket), ())`,
+    const cs = wider.map((_, i) => `c${i}`);
+    const sums = COUNT_KEYS.map((k) => `sum(${k}) AS ${k}`).join(', ');
+    const anyOf = (cols: string[]) => cols.map((c) => `bool_or(${c}) AS ${c}`).join(', ');
+    const countOf = (cols: string[]) => cols.map((c) => `count(*) FILTER (WHERE ${c}) AS ${c}`).join(', ');
+    const contributed = 'posts + ideas + comments + reactions + votes';
+    // One read of the rollup, collapsed to one row per person and day (spaces merged: a person is active once a
+    // day), then per period and per person from that; everything comes back in one row of JSON. Every parameter
+    // is typed in `params`, used or not by this scope and segment.
+    const [row]: {
+      buckets: Record<string, unknown>[] | null;
+      total: Record<string, unknown>;
+      week_people: string;
+      month_people: string;
+      ranked: number[] | null;
+    }[] = await this.db.manager.query(
+      `WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id),
+       pd AS MATERIALIZED (
+         SELECT day, person_id, bool_or(t) AS t${cs.length ? `, ${cs.map((c, i) => `bool_or(w${i} AND NOT t) AS ${c}`).join(', ')}` : ''},
+                ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join(', ')}
+         FROM (
+           SELECT day, person_id, ${COUNT_KEYS.join(', ')}, ${target} AS t${flags ? `, ${flags}` : ''}
+           FROM engagement_person_daily
+           WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
+         ) r
+         GROUP BY day, person_id
+       ),
+       pb AS (
+         SELECT date_trunc($5, day)::date AS bucket, person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''},
+                count(*) FILTER (WHERE t) AS person_days, ${sums}
+         FROM pd GROUP BY 1, 2
+       ),
+       pp AS (
+         SELECT person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''}, count(*) FILTER (WHERE t) AS person_days,
+                ${sums}
+         FROM pd GROUP BY person_id
+       )
+       SELECT
+         (SELECT json_agg(b) FROM (
+            SELECT bucket::text, count(*) FILTER (WHERE t) AS people,
+                   count(*) FILTER (WHERE t AND ${contributed} > 0) AS contributors,
+                   sum(person_days) AS person_days, ${sums}${cs.length ? `, ${countOf(cs)}` : ''}
+            FROM pb GROUP BY bucket) b) AS buckets,
+         (SELECT row_to_json(x) FROM (
+            SELECT count(*) FILTER (WHERE t) AS people,
+                   count(*) FILTER (WHERE t AND ${contributed} > 0) AS contributors,
+                   count(*) FILTER (WHERE t AND posts + ideas > 0) AS creators,
+                   coalesce(sum(person_days), 0) AS person_days, ${sums}${cs.length ? `, ${countOf(cs)}` : ''}
+            FROM pp) x) AS total,
+         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY date_trunc('week', day), person_id) w) AS week_people,
+         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY date_trunc('month', day), person_id) m) AS month_people,
+         (SELECT json_agg(c ORDER BY c DESC) FROM (SELECT ${contributed} AS c FROM pp WHERE t AND ${contributed} > 0) r)
+           AS ranked`,
       params,
     );
-    const periods: { g: string; n: string }[] = await this.db.manager.query(
-      `${base}
-       SELECT 'W' AS g, count(DISTINCT person_id) AS n FROM base WHERE t GROUP BY date_trunc('week', day)
-       UNION ALL
-       SELECT 'M', count(DISTINCT person_id) FROM base WHERE t GROUP BY date_trunc('month', day)`,
-      params,
-    );
-    const perPerson: { c: string }[] = await this.db.manager.query(
-      `${base}
-       SELECT sum(contributions) AS c FROM base WHERE t GROUP BY person_id HAVING sum(contributions) > 0
-       ORDER BY c DESC`,
-      params,
-    );
+    const rows = row.buckets ?? [];
     const suppressionFor = (r: Record<string, unknown> | undefined) =>
       suppressionOf(
         num(r?.people),
@@ -302,7 +324,7 @@ export class EngagementReports {
       );
 
     const visits = await this.visitors(scope, params);
-    const byBucket = new Map(rows.filter((r) => !num(r.total)).map((r) => [r.bucket as string, r]));
+    const byBucket = new Map(rows.map((r) => [r.bucket as string, r]));
     const ttfrByBucket = await this.responseTimeSeries(scope);
     const series = bucketsOf(scope.from, scope.to, scope.granularity).map(({ start, days }) => {
       const r = byBucket.get(start);
@@ -319,14 +341,13 @@ export class EngagementReports {
       };
     });
 
-    const t = rows.find((r) => num(r.total)) ?? {};
+    const t = row.total;
     const suppressed = suppressionFor(t);
     const days = daysBetween(scope.from, scope.to);
     const weeks = bucketsOf(scope.from, scope.to, 'WEEK').length;
     const months = bucketsOf(scope.from, scope.to, 'MONTH').length;
-    const sumOf = (g: string) => periods.filter((p) => p.g === g).reduce((s, p) => s + num(p.n), 0);
     const dau = num(t.person_days) / days;
-    const mau = sumOf('M') / months;
+    const mau = num(row.month_people) / months;
     const counts = countsOf(t);
     const block = activity(counts, w, suppressed);
     const people = num(t.people);
@@ -338,7 +359,7 @@ export class EngagementReports {
             members: 0,
             creators: num(t.creators),
             contributors: num(t.contributors) - num(t.creators),
-            ranked: perPerson.map((p) => num(p.c)),
+            ranked: (row.ranked ?? []).map(num),
           },
       totals: {
         suppressed,
@@ -346,7 +367,7 @@ export class EngagementReports {
         activePeople: suppressed ? null : people,
         visitors: visits.get('total') ?? null,
         dau: suppressed ? null : round(dau, 2),
-        wau: suppressed ? null : round(sumOf('W') / weeks, 2),
+        wau: suppressed ? null : round(num(row.week_people) / weeks, 2),
         mau: suppressed ? null : round(mau, 2),
         stickiness: suppressed ? null : round(ratio(dau, mau)),
         contributionsPerActive: suppressed ? null : round(ratio(block.contributions ?? 0, people), 2),
@@ -566,33 +587,36 @@ export class EngagementReports {
    */
   private async breakdown(scope: ReportScope, params: unknown[], w: Weights) {
     const inScope = scope.spaceId ? 'space_id = $2::uuid' : 'true';
-    const sums = COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE inside), 0) AS ${k}`).join(', ');
+    const total = (k: string) => `coalesce(sum(${k}), 0) AS ${k}`;
+    // Per person and space over the period first (a few rows per person), then per kind, company and space.
     const rows: Record<string, unknown>[] = await this.db.manager.query(
       `WITH params AS (SELECT $2::uuid AS space_id),
-       base AS (
-         SELECT person_id, space_id, actor_kind = 'CUSTOMER' AS customer, customer_account_id, ${COUNT_KEYS.join(', ')},
-                ${inScope} AS inside
+       ps AS MATERIALIZED (
+         SELECT person_id, space_id, bool_or(actor_kind = 'CUSTOMER') AS customer,
+                min(customer_account_id::text) AS account, bool_or(${inScope}) AS inside,
+                ${COUNT_KEYS.map(total).join(', ')}
          FROM engagement_person_daily WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
-       ), persons AS (
-         SELECT person_id, bool_or(customer) AS customer, min(customer_account_id::text) AS account,
+         GROUP BY person_id, space_id
+       ), persons AS MATERIALIZED (
+         SELECT person_id, bool_or(customer) AS customer, min(account) AS account,
                 bool_or(inside) AS inside_any, bool_or(NOT inside) AS outside_any,
-                CASE WHEN count(DISTINCT space_id) = 1 THEN min(space_id::text) END AS only_space
-         FROM base GROUP BY person_id
+                CASE WHEN count(*) = 1 THEN min(space_id::text) END AS only_space,
+                ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE inside), 0) AS ${k}`).join(', ')}
+         FROM ps GROUP BY person_id
        )
-       SELECT 'kind' AS dim, customer::text AS key, ${sums},
-              (SELECT count(*) FROM persons p WHERE p.customer = b.customer AND p.inside_any) AS people,
-              (SELECT count(*) FROM persons p WHERE p.customer = b.customer AND p.outside_any) AS outside
-       FROM base b GROUP BY customer
+       SELECT 'kind' AS dim, customer::text AS key, ${COUNT_KEYS.map(total).join(', ')},
+              count(*) FILTER (WHERE inside_any) AS people, count(*) FILTER (WHERE outside_any) AS outside
+       FROM persons GROUP BY customer
        UNION ALL
-       SELECT 'account', customer_account_id::text, ${sums},
-              (SELECT count(*) FROM persons p WHERE p.account = b.customer_account_id::text AND p.inside_any),
-              (SELECT count(*) FROM persons p WHERE p.account = b.customer_account_id::text AND p.outside_any)
-       FROM base b WHERE customer AND customer_account_id IS NOT NULL GROUP BY customer_account_id
+       SELECT 'account', account, ${COUNT_KEYS.map(total).join(', ')},
+              count(*) FILTER (WHERE inside_any), count(*) FILTER (WHERE outside_any)
+       FROM persons WHERE customer AND account IS NOT NULL GROUP BY account
        UNION ALL
-       SELECT 'space', space_id::text, ${COUNT_KEYS.map((k) => `coalesce(sum(${k}), 0)`).join(', ')},
-              count(DISTINCT person_id),
-              (SELECT count(*) FROM persons p WHERE p.only_space IS DISTINCT FROM b.space_id::text)
-       FROM base b WHERE inside GROUP BY space_id`,
+       SELECT 'space', s.space_id::text, ${COUNT_KEYS.map((k) => `s.${k}`).join(', ')}, s.people,
+              (SELECT count(*) FROM persons) - coalesce(o.alone, 0)
+       FROM (SELECT space_id, ${COUNT_KEYS.map(total).join(', ')}, count(*) AS people FROM ps WHERE inside GROUP BY space_id) s
+       LEFT JOIN (SELECT only_space, count(*) AS alone FROM persons WHERE only_space IS NOT NULL GROUP BY only_space) o
+         ON o.only_space = s.space_id::text`,
       params.slice(0, 4),
     );
     const of = (dim: string) => rows.filter((r) => r.dim === dim);
