@@ -275,6 +275,14 @@ describe('npm run seed:demo', () => {
     );
     const sum = (ws: typeof weeks) => ws.reduce((s, w) => s + (w.contributions ?? 0), 0);
     expect(sum(weeks.slice(-5, -1))).toBeGreaterThan(sum(weeks.slice(1, 5)));
+    const active = (ws: typeof r.series) => ws.reduce((s: number, w: any) => s + (w.activePeople ?? 0), 0);
+    expect(active(r.series.slice(-4, -1))).toBeGreaterThan(1.3 * active(r.series.slice(1, 4)));
+    // The 2027 range campaign makes the busiest week.
+    const campaign = await one(`SELECT starts_at, deadline FROM campaigns WHERE title = 'Co-create the 2027 range'`);
+    const busiest = [...r.series].sort((a: any, b: any) => (b.contributions ?? 0) - (a.contributions ?? 0))[0];
+    const weekStart = Date.parse(`${busiest.start}T00:00:00Z`);
+    expect(weekStart).toBeGreaterThan(campaign.starts_at.getTime() - 7 * 86_400_000);
+    expect(weekStart).toBeLessThan(campaign.deadline.getTime());
     // Customers' questions answered with varied delays: some after more than 24 h, some never.
     expect(r.responseTime.suppressed).toBeNull();
     expect(r.responseTime.medianHours).toBeGreaterThan(0);

@@ -333,14 +333,14 @@ export const OBJECTIVES: readonly ObjectiveSeed[] = [
     kind: 'INNOVATION',
     kpis: [
       {
-        name: 'Ideas per month',
+        name: 'Ideas per quarter',
         source: 'COMPUTED',
         metric: 'IDEAS',
         unit: 'ideas',
         direction: 'INCREASE',
-        baseline: 5,
-        target: 25,
-        period: 'MONTH',
+        baseline: 10,
+        target: 60,
+        period: 'QUARTER',
       },
       {
         name: 'Customer share of ideas',
@@ -386,7 +386,7 @@ export const OBJECTIVES: readonly ObjectiveSeed[] = [
         unit: 'points',
         direction: 'INCREASE',
         baseline: 0,
-        target: 2500,
+        target: 1500,
         period: 'MONTH',
       },
     ],

@@ -71,8 +71,12 @@ const DAY = 24 * HOUR;
 const TIMELINE_DAYS = 90;
 /** The launch day (the welcome post): the hand-written stories of demo-content.ts start there. */
 const LAUNCH_DAY = 5;
-/** demo-content.ts tells five weeks; its days are stretched over the 90 days from the launch on. */
-const CONTENT_STRETCH = 2.8;
+/**
+ * demo-content.ts tells the 30 days after the launch; they are stretched over the rest of the 90 days, less
+ * and less (the launch's busy first days spread out, later stories come closer together as the community grows).
+ */
+const CONTENT_DAYS = 30;
+const CONTENT_CURVE = 0.7;
 /** The analytics consumer catches up with the seed's events within this time, or the running API finishes. */
 const DRAIN_TIMEOUT_MS = 60_000;
 const SEED = 0x52554348; // "RUCH"
@@ -332,7 +336,9 @@ class DemoBuilder {
 
   /** A day of demo-content.ts (five weeks from the launch) on the 90-day timeline. */
   private contentTime(day: number, hour: number): number {
-    const stretched = day <= LAUNCH_DAY ? day : LAUNCH_DAY + Math.round((day - LAUNCH_DAY) * CONTENT_STRETCH);
+    const span = TIMELINE_DAYS - 2 - LAUNCH_DAY;
+    const stretched =
+      day <= LAUNCH_DAY ? day : LAUNCH_DAY + Math.round(span * ((day - LAUNCH_DAY) / CONTENT_DAYS) ** CONTENT_CURVE);
     return this.time(stretched, hour);
   }
 
@@ -597,7 +603,9 @@ class DemoBuilder {
       this.time(TIMELINE_DAYS, -0.5),
     );
     const during = () => created + 20 * 60_000 + this.random() * Math.max(0, until - created - 20 * 60_000);
-    const others = this.participants(state).filter((k) => k !== author.key);
+    // Chatter, reactions and votes come from the people who already took to Ruche (the community grows).
+    const day = Math.floor((created - this.origin) / DAY);
+    const others = this.participants(state).filter((k) => k !== author.key && this.profile(k).from <= day);
 
     const ids: string[] = [];
     for (const c of seed.comments ?? []) {
@@ -683,9 +691,9 @@ class DemoBuilder {
     return weekday === 0 ? 0.15 : weekday === 6 ? 0.25 : 1;
   }
 
-  /** The community grows: twice as much activity at the end of the timeline as at the launch. */
+  /** The community grows: about three times as much everyday activity at the end of the timeline as at the launch. */
   private growth(day: number): number {
-    return 0.55 + (0.6 * day) / TIMELINE_DAYS;
+    return 0.4 + (0.9 * day) / TIMELINE_DAYS;
   }
 
   /** An hour of the day people work (weekdays) or ride (weekends). */
