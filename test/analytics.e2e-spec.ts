@@ -180,6 +180,16 @@ describe('Engagement analytics', () => {
       ]);
     });
 
+    it('buckets by ISO week and calendar month', async () => {
+      const d = new Date(`${today()}T00:00:00Z`);
+      const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+      const first = `${today().slice(0, 8)}01`;
+      for (const [granularity, start] of [['WEEK', monday], ['MONTH', first]] as const) {
+        const r = (await report(org, mia, { granularity })).data!.engagementReport;
+        expect(r.series).toEqual([expect.objectContaining({ start, activePeople: 12, contributors: 11, score: 78.3 })]);
+      }
+    });
+
     it('turns effort into ROE and ROI, each term shown', async () => {
       const logged = await t.gql(
         `mutation($input: LogEffortInput!) { logEffort(input: $input) { effortLog { hours cost } } }`,

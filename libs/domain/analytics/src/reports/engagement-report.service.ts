@@ -116,6 +116,18 @@ function widerSets(scope: ReportScope): { wholeOrg: boolean; segment: Segment }[
   return sets;
 }
 
+/** The first day of a date's bucket, in date arithmetic (date_trunc goes through timestamps and time zones). */
+function bucketSql(g: Granularity, column = 'day'): string {
+  switch (g) {
+    case 'DAY':
+      return column;
+    case 'WEEK':
+      return `(${column} - (extract(isodow FROM ${column})::int - 1))`;
+    case 'MONTH':
+      return `(${column} - (extract(day FROM ${column})::int - 1))`;
+  }
+}
+
 /** Days from `from` to `to` included, as UTC dates. */
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
@@ -277,7 +289,7 @@ export class EngagementReports {
       month_people: string;
       ranked: number[] | null;
     }[] = await this.db.manager.query(
-      `WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id),
+      `WITH params AS (SELECT $2::uuid AS space_id, $5::text AS granularity, $6::uuid AS customer_account_id),
        pd AS MATERIALIZED (
          SELECT day, person_id, bool_or(t) AS t${cs.length ? `, ${cs.map((c, i) => `bool_or(w${i} AND NOT t) AS ${c}`).join(', ')}` : ''},
                 ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join(', ')}
@@ -289,7 +301,7 @@ export class EngagementReports {
          GROUP BY day, person_id
        ),
        pb AS (
-         SELECT date_trunc($5, day)::date AS bucket, person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''},
+         SELECT ${bucketSql(scope.granularity)} AS bucket, person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''},
                 count(*) FILTER (WHERE t) AS person_days, ${sums}
          FROM pd GROUP BY 1, 2
        ),
@@ -310,8 +322,8 @@ export class EngagementReports {
                    count(*) FILTER (WHERE t AND posts + ideas > 0) AS creators,
                    coalesce(sum(person_days), 0) AS person_days, ${sums}${cs.length ? `, ${countOf(cs)}` : ''}
             FROM pp) x) AS total,
-         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY date_trunc('week', day), person_id) w) AS week_people,
-         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY date_trunc('month', day), person_id) m) AS month_people,
+         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY ${bucketSql('WEEK')}, person_id) w) AS week_people,
+         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY ${bucketSql('MONTH')}, person_id) m) AS month_people,
          (SELECT json_agg(c ORDER BY c DESC) FROM (SELECT ${contributed} AS c FROM pp WHERE t AND ${contributed} > 0) r)
            AS ranked`,
       params,
