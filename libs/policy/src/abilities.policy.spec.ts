@@ -31,13 +31,18 @@ describe('abilities', () => {
       createCustomerAccount: true,
       listCustomerAccounts: true,
       readAuditLog: true,
+      readAnalytics: true,
+      manageObjectives: true,
     });
     expect(organizationAbilities('MANAGER')).toMatchObject({
       createSpace: true,
       createHybridSpace: false,
       createCustomerAccount: true,
       readAuditLog: false,
+      readAnalytics: true,
+      manageObjectives: true,
     });
+    expect(organizationAbilities('MEMBER')).toMatchObject({ readAnalytics: false, manageObjectives: false });
     expect(Object.values(organizationAbilities('CUSTOMER')).every((flag) => !flag)).toBe(true);
     expect(Object.values(organizationAbilities(null)).every((flag) => !flag)).toBe(true);
   });
@@ -55,6 +60,9 @@ describe('abilities', () => {
     const owner = { ...employee, spaceRole: 'OWNER' as const };
     expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 0 }).leave).toBe(false);
     expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 1 }).leave).toBe(true);
+    // Staff read their space's analytics and log effort for it; a plain member does neither.
+    expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 0 })).toMatchObject({ readAnalytics: true, logEffort: true });
+    expect(spaceAbilities({ viewer: member, facts: hybrid, otherOwners: 0 })).toMatchObject({ readAnalytics: false, logEffort: false });
     expect(Object.values(spaceAbilities(null)).every((flag) => !flag)).toBe(true);
   });
 
