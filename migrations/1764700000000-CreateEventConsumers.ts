@@ -26,7 +26,9 @@ export class CreateEventConsumers1764700000000 implements MigrationInterface {
         ADD COLUMN customer_account_id uuid,
         ADD COLUMN occurred_at timestamptz`);
     await q.query(`UPDATE outbox_events SET occurred_at = created_at`);
-    await q.query(`ALTER TABLE outbox_events ALTER COLUMN occurred_at SET DEFAULT now(), ALTER COLUMN occurred_at SET NOT NULL`);
+    await q.query(
+      `ALTER TABLE outbox_events ALTER COLUMN occurred_at SET DEFAULT now(), ALTER COLUMN occurred_at SET NOT NULL`,
+    );
     await q.query(`CREATE INDEX outbox_events_position_idx ON outbox_events (xid, id)`);
 
     await q.query(`

@@ -52,7 +52,9 @@ export class CreateAnalytics1764710000000 implements MigrationInterface {
     await q.query(`ALTER TABLE engagement_events_default FORCE ROW LEVEL SECURITY`);
     await q.query(`CREATE INDEX engagement_events_time_brin ON engagement_events USING brin (occurred_at)`);
     // Partial: stream events have no dedupe key and need no index entry (their position makes them exactly-once).
-    await q.query(`CREATE UNIQUE INDEX engagement_events_dedupe_key ON engagement_events (day, dedupe) WHERE dedupe IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX engagement_events_dedupe_key ON engagement_events (day, dedupe) WHERE dedupe IS NOT NULL`,
+    );
 
     const counts = COUNTS.map((c) => `${c} int NOT NULL DEFAULT 0`).join(', ');
     await q.query(`

@@ -60,7 +60,12 @@ describe('Engagement analytics', () => {
 
   async function manager(org: Organization): Promise<Person> {
     const m = await employeeOf(t, org, 'Mia Manager');
-    await must(t, SET_ORG_ROLE, { input: { organizationId: org.id, userId: m.id, role: 'MANAGER' } }, org.owner.accessToken);
+    await must(
+      t,
+      SET_ORG_ROLE,
+      { input: { organizationId: org.id, userId: m.id, role: 'MANAGER' } },
+      org.owner.accessToken,
+    );
     return m;
   }
 
@@ -90,17 +95,21 @@ describe('Engagement analytics', () => {
         employees.push(e);
       }
       const customers: Person[] = [];
-      for (let i = 1; i <= 5; i++) customers.push(await customerOf(t, org.owner, spaceId, `C${i}`, uniqueEmail('velo.test')));
+      for (let i = 1; i <= 5; i++)
+        customers.push(await customerOf(t, org.owner, spaceId, `C${i}`, uniqueEmail('velo.test')));
 
       const posts: string[] = [];
       for (const e of employees) {
-        posts.push((await must(t, CREATE_POST, { input: { spaceId, title: 'Post', body: 'b' } }, e.accessToken)).createPost.post.id);
+        posts.push(
+          (await must(t, CREATE_POST, { input: { spaceId, title: 'Post', body: 'b' } }, e.accessToken)).createPost.post
+            .id,
+        );
       }
       const ideas: string[] = [];
       for (const c of customers) {
         ideas.push(
-          (await must(t, CREATE_POST, { input: { spaceId, kind: 'IDEA', title: 'Idea', body: 'b' } }, c.accessToken)).createPost
-            .post.id,
+          (await must(t, CREATE_POST, { input: { spaceId, kind: 'IDEA', title: 'Idea', body: 'b' } }, c.accessToken))
+            .createPost.post.id,
         );
         await must(t, ADD_COMMENT, { input: { postId: posts[0], body: 'c' } }, c.accessToken);
       }
@@ -109,9 +118,13 @@ describe('Engagement analytics', () => {
         await must(t, VOTE, { id: ideas[0] }, e.accessToken);
       }
       await must(t, ADD_COMMENT, { input: { postId: ideas[1], body: 'Thanks, we look at it' } }, org.owner.accessToken);
-      expect((await must(t, VIEWS, { input: { postIds: posts.slice(0, 3) } }, mia.accessToken)).recordViews.recorded).toBe(3);
+      expect(
+        (await must(t, VIEWS, { input: { postIds: posts.slice(0, 3) } }, mia.accessToken)).recordViews.recorded,
+      ).toBe(3);
       // Seen again the same day: still one view per person and post.
-      expect((await must(t, VIEWS, { input: { postIds: posts.slice(0, 3) } }, mia.accessToken)).recordViews.recorded).toBe(0);
+      expect(
+        (await must(t, VIEWS, { input: { postIds: posts.slice(0, 3) } }, mia.accessToken)).recordViews.recorded,
+      ).toBe(0);
       await drain();
     });
 
@@ -184,7 +197,10 @@ describe('Engagement analytics', () => {
       const d = new Date(`${today()}T00:00:00Z`);
       const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
       const first = `${today().slice(0, 8)}01`;
-      for (const [granularity, start] of [['WEEK', monday], ['MONTH', first]] as const) {
+      for (const [granularity, start] of [
+        ['WEEK', monday],
+        ['MONTH', first],
+      ] as const) {
         const r = (await report(org, mia, { granularity })).data!.engagementReport;
         expect(r.series).toEqual([expect.objectContaining({ start, activePeople: 12, contributors: 11, score: 78.3 })]);
       }
@@ -201,7 +217,12 @@ describe('Engagement analytics', () => {
       // ROE = 78.3 / 4 h = 19.58 per hour; 78.3 / 200 = 0.3915 per unit of cost. ROI = (0 + 0 − 200) / 200 = −1.
       expect(r.roe).toEqual({ score: 78.3, effortHours: 4, effortCost: 200, perHour: 19.58, perCost: 0.3915 });
       expect(r.spaces).toEqual([
-        { name: 'Co-design', suppressed: null, activePeople: 12, roe: { score: 78.3, effortHours: 4, effortCost: 200, perHour: 19.58, perCost: 0.3915 } },
+        {
+          name: 'Co-design',
+          suppressed: null,
+          activePeople: 12,
+          roe: { score: 78.3, effortHours: 4, effortCost: 200, perHour: 19.58, perCost: 0.3915 },
+        },
       ]);
       expect(r.roi).toEqual({ implementedIdeasValue: 0, kpiGains: 0, cost: 200, roi: -1, currency: 'EUR' });
     });
@@ -237,7 +258,8 @@ describe('Engagement analytics', () => {
 
     it('keeps the second wall: the database itself shows analytics rows to analysts only, and refuses forged counts', async () => {
       const app = new Pool({ connectionString: t.config.database.appUrl, max: 1 });
-      const idOf = async (email: string) => (await t.sql.query(`SELECT id FROM users WHERE email = $1`, [email])).rows[0].id;
+      const idOf = async (email: string) =>
+        (await t.sql.query(`SELECT id FROM users WHERE email = $1`, [email])).rows[0].id;
       const as = async <T>(email: string, fn: (q: (sql: string) => Promise<any>) => Promise<T>) => {
         const c = await app.connect();
         try {
@@ -249,7 +271,13 @@ describe('Engagement analytics', () => {
           c.release();
         }
       };
-      const tables = ['engagement_events', 'engagement_daily', 'engagement_person_daily', 'engagement_visits', 'effort_logs'];
+      const tables = [
+        'engagement_events',
+        'engagement_daily',
+        'engagement_person_daily',
+        'engagement_visits',
+        'effort_logs',
+      ];
       const count = (email: string) =>
         as(email, async (q) => {
           const out: Record<string, number> = {};
@@ -330,7 +358,9 @@ describe('Engagement analytics', () => {
 
     it('hides a figure over fewer than five people', async () => {
       const r = (await report(org, mia, { segment: 'CUSTOMERS' })).data!.engagementReport;
-      expect(r.totals).toEqual(expect.objectContaining({ suppressed: 'FEWER_THAN_FIVE_PEOPLE', activePeople: null, score: null, ideas: null }));
+      expect(r.totals).toEqual(
+        expect.objectContaining({ suppressed: 'FEWER_THAN_FIVE_PEOPLE', activePeople: null, score: null, ideas: null }),
+      );
       expect(r.series[0]).toEqual(expect.objectContaining({ suppressed: 'FEWER_THAN_FIVE_PEOPLE', posts: null }));
       expect(r.split.find((s: any) => s.segment === 'CUSTOMERS')).toEqual(
         expect.objectContaining({ suppressed: 'FEWER_THAN_FIVE_PEOPLE', score: null }),
@@ -341,7 +371,9 @@ describe('Engagement analytics', () => {
       const all = (await report(org, mia)).data!.engagementReport.totals;
       expect(all).toEqual(expect.objectContaining({ suppressed: null, activePeople: 11 }));
       const employees = (await report(org, mia, { segment: 'EMPLOYEES' })).data!.engagementReport.totals;
-      expect(employees).toEqual(expect.objectContaining({ suppressed: 'SMALL_COMPLEMENT', activePeople: null, ideas: null }));
+      expect(employees).toEqual(
+        expect.objectContaining({ suppressed: 'SMALL_COMPLEMENT', activePeople: null, ideas: null }),
+      );
       // The organization minus the hybrid space would be the two people of the back office.
       const space = (await report(org, mia, { spaceId: hybrid })).data!.engagementReport.totals;
       expect(space).toEqual(expect.objectContaining({ suppressed: 'SMALL_COMPLEMENT', score: null }));
@@ -419,7 +451,9 @@ describe('Engagement analytics', () => {
           `SELECT sum(posts + ideas + comments + reactions + votes + views)::int AS n FROM engagement_daily WHERE space_id = $1`,
           [space_id],
         );
-        const stored = await t.sql.query(`SELECT count(*)::int AS n FROM engagement_events WHERE space_id = $1`, [space_id]);
+        const stored = await t.sql.query(`SELECT count(*)::int AS n FROM engagement_events WHERE space_id = $1`, [
+          space_id,
+        ]);
         expect(daily.rows[0].n ?? 0).toBe(stored.rows[0].n);
       }),
       { numRuns: 15, seed: 42 },

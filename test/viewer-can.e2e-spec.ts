@@ -205,7 +205,15 @@ describe('viewerCan agrees with what each operation answers', () => {
             case 'manageObjectives':
               return this.gql(
                 `mutation($input: CreateObjectiveInput!) { createObjective(input: $input) { objective { id } } }`,
-                { input: { organizationId: id, title: 'Grow', kind: 'AWARENESS', startsOn: '2026-01-01', endsOn: '2026-06-30' } },
+                {
+                  input: {
+                    organizationId: id,
+                    title: 'Grow',
+                    kind: 'AWARENESS',
+                    startsOn: '2026-01-01',
+                    endsOn: '2026-06-30',
+                  },
+                },
               );
           }
         });
@@ -279,10 +287,9 @@ describe('viewerCan agrees with what each operation answers', () => {
                 input: { organizationId: this.world.org.id, spaceId, from: '2026-01-01', to: '2026-01-07' },
               });
             case 'logEffort':
-              return this.gql(
-                `mutation($input: LogEffortInput!) { logEffort(input: $input) { effortLog { id } } }`,
-                { input: { spaceId, periodStart: '2026-01-01', periodEnd: '2026-01-07', hours: 2 } },
-              );
+              return this.gql(`mutation($input: LogEffortInput!) { logEffort(input: $input) { effortLog { id } } }`, {
+                input: { spaceId, periodStart: '2026-01-01', periodEnd: '2026-01-07', hours: 2 },
+              });
           }
         });
         if (flag === 'post' && !res.errors) ownPost = res.data!.createPost.post.id;

@@ -118,7 +118,6 @@ async function ownersCampaign(t: TestApp, world: PolicyWorld, space: 'hybridA' |
   return res.data!.createCampaign.campaign.id;
 }
 
-
 /** An objective of the owner's with one business KPI, for calls that change or feed it. */
 async function ownersObjective(t: TestApp, world: PolicyWorld): Promise<{ objectiveId: string; kpiId: string }> {
   const res = await t.gql(
@@ -303,7 +302,13 @@ export const POLICY_MATRIX: MatrixRow[] = [
     })),
     mutates: false,
     // Space staff read their own space; the invitee is no member of the organization yet.
-    expect: contentOfA({ customerOfA: 'FORBIDDEN', employee: 'FORBIDDEN', spaceModerator: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+    expect: contentOfA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'ALLOW',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
   },
   {
     operation: 'engagementReport',
@@ -328,7 +333,13 @@ export const POLICY_MATRIX: MatrixRow[] = [
     operation: 'createObjective',
     query: `mutation($input: CreateObjectiveInput!) { createObjective(input: $input) { objective { id } } }`,
     variables: fixed((w) => ({
-      input: { organizationId: w.org.id, title: 'Fewer returns', kind: 'CUSTOMER_CARE', startsOn: '2026-01-01', endsOn: '2026-12-31' },
+      input: {
+        organizationId: w.org.id,
+        title: 'Fewer returns',
+        kind: 'CUSTOMER_CARE',
+        startsOn: '2026-01-01',
+        endsOn: '2026-12-31',
+      },
     })),
     mutates: true,
     expect: orgLevel({ customers: 'FORBIDDEN', employee: 'FORBIDDEN', manager: 'ALLOW', admin: 'ALLOW' }),
@@ -336,7 +347,9 @@ export const POLICY_MATRIX: MatrixRow[] = [
   {
     operation: 'updateObjective',
     query: `mutation($input: UpdateObjectiveInput!) { updateObjective(input: $input) { objective { id } } }`,
-    variables: async ({ t, world }) => ({ input: { id: (await ownersObjective(t, world)).objectiveId, title: 'Renamed' } }),
+    variables: async ({ t, world }) => ({
+      input: { id: (await ownersObjective(t, world)).objectiveId, title: 'Renamed' },
+    }),
     mutates: true,
     // Objectives are invisible outside the analysts: like a missing one.
     expect: orgLevel({ customers: 'NOT_FOUND', employee: 'NOT_FOUND', manager: 'ALLOW', admin: 'ALLOW' }),
@@ -357,7 +370,13 @@ export const POLICY_MATRIX: MatrixRow[] = [
       input: { spaceId: w.spaces.hybridA, periodStart: '2026-03-01', periodEnd: '2026-03-31', hours: 10, cost: 500 },
     })),
     mutates: true,
-    expect: onSpaceA({ customerOfA: 'FORBIDDEN', employee: 'FORBIDDEN', spaceModerator: 'ALLOW', manager: 'ALLOW', admin: 'ALLOW' }),
+    expect: onSpaceA({
+      customerOfA: 'FORBIDDEN',
+      employee: 'FORBIDDEN',
+      spaceModerator: 'ALLOW',
+      manager: 'ALLOW',
+      admin: 'ALLOW',
+    }),
   },
   {
     operation: 'effortLogs',

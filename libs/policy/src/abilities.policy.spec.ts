@@ -61,8 +61,14 @@ describe('abilities', () => {
     expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 0 }).leave).toBe(false);
     expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 1 }).leave).toBe(true);
     // Staff read their space's analytics and log effort for it; a plain member does neither.
-    expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 0 })).toMatchObject({ readAnalytics: true, logEffort: true });
-    expect(spaceAbilities({ viewer: member, facts: hybrid, otherOwners: 0 })).toMatchObject({ readAnalytics: false, logEffort: false });
+    expect(spaceAbilities({ viewer: owner, facts: hybrid, otherOwners: 0 })).toMatchObject({
+      readAnalytics: true,
+      logEffort: true,
+    });
+    expect(spaceAbilities({ viewer: member, facts: hybrid, otherOwners: 0 })).toMatchObject({
+      readAnalytics: false,
+      logEffort: false,
+    });
     expect(Object.values(spaceAbilities(null)).every((flag) => !flag)).toBe(true);
   });
 

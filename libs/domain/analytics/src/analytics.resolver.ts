@@ -133,7 +133,9 @@ export class ObjectivesResolver {
     private readonly effort: EffortService,
   ) {}
 
-  @Query(() => ObjectiveConnection, { description: 'Organization managers, admins and owners: objectives, newest first.' })
+  @Query(() => ObjectiveConnection, {
+    description: 'Organization managers, admins and owners: objectives, newest first.',
+  })
   async objectives(@CurrentViewer() viewer: Viewer, @Args() args: ObjectivesArgs): Promise<Connection<Objective>> {
     const page = await this.service.page(viewer.userId, args.organizationId, args);
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toObjective(e.node) })) };
@@ -157,7 +159,8 @@ export class ObjectivesResolver {
   }
 
   @Mutation(() => LogEffortPayload, {
-    description: 'Community-management hours and cost for a space and period: managers, or the space’s owners and moderators.',
+    description:
+      'Community-management hours and cost for a space and period: managers, or the space’s owners and moderators.',
   })
   async logEffort(@CurrentViewer() viewer: Viewer, @Args('input') input: LogEffortInput) {
     return { effortLog: toEffortLog(await this.effort.log(viewer.userId, input)) };
@@ -189,11 +192,18 @@ export class KpiResolver {
   @ResolveField(() => [KpiValue])
   async values(@Parent() kpi: Kpi, @Context() ctx: GraphQLContext): Promise<KpiValue[]> {
     return (await this.valueRows(kpi, ctx)).map((v) =>
-      Object.assign(new KpiValue(), { periodStart: v.period_start, value: Number(v.value), note: v.note, recordedAt: v.recorded_at }),
+      Object.assign(new KpiValue(), {
+        periodStart: v.period_start,
+        value: Number(v.value),
+        note: v.note,
+        recordedAt: v.recorded_at,
+      }),
     );
   }
 
-  @ResolveField(() => KpiProgress, { description: 'Actual against target in the current period (or the last one with a value).' })
+  @ResolveField(() => KpiProgress, {
+    description: 'Actual against target in the current period (or the last one with a value).',
+  })
   async progress(@Parent() kpi: Kpi, @Context() ctx: GraphQLContext): Promise<KpiProgress> {
     return this.progressOf.progress(kpi, await this.valueRows(kpi, ctx));
   }

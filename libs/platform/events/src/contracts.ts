@@ -8,7 +8,11 @@ export type ActorKind = 'EMPLOYEE' | 'CUSTOMER' | 'STAFF';
 export type ContributionChange = 'ADDED' | 'REMOVED' | 'CHANGED';
 
 export interface EventPayloads {
-  'post:created': { postId: string; kind: 'DISCUSSION' | 'QUESTION' | 'IDEA' | 'ANNOUNCEMENT'; authorId: string | null };
+  'post:created': {
+    postId: string;
+    kind: 'DISCUSSION' | 'QUESTION' | 'IDEA' | 'ANNOUNCEMENT';
+    authorId: string | null;
+  };
   'post:updated': { postId: string; updatedAt: string; hidden: boolean; pinned: boolean };
   'post:deleted': { postId: string };
   'comment:created': { commentId: string; postId: string; parentId: string | null };
@@ -98,9 +102,7 @@ export function toStreamEvent(row: OutboxRow): StreamEvent | null {
     type: row.type,
     organizationId: row.organization_id,
     spaceId: row.space_id,
-    actor: row.actor_id
-      ? { id: row.actor_id, kind: row.actor_kind, customerAccountId: row.customer_account_id }
-      : null,
+    actor: row.actor_id ? { id: row.actor_id, kind: row.actor_kind, customerAccountId: row.customer_account_id } : null,
     occurredAt: row.occurred_at,
     recordedAt: row.created_at,
     payload: row.payload as unknown as EventPayloads[EventType],

@@ -79,9 +79,13 @@ export class OutboxRetention implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define(OUTBOX_RETENTION_JOB, async () => ({
-      removed: await this.stream.prune(new Date(Date.now() - REPLAY_WINDOW_MS)),
-    }), { schedule: '17 * * * *', retryLimit: 2 });
+    this.jobs.define(
+      OUTBOX_RETENTION_JOB,
+      async () => ({
+        removed: await this.stream.prune(new Date(Date.now() - REPLAY_WINDOW_MS)),
+      }),
+      { schedule: '17 * * * *', retryLimit: 2 },
+    );
   }
 }
 

@@ -54,7 +54,12 @@ export class EffortService {
         spaceId: grant.spaceId,
         targetType: 'EffortLog',
         targetId: row.id,
-        details: { hours: input.hours, cost: input.cost ?? 0, periodStart: input.periodStart, periodEnd: input.periodEnd },
+        details: {
+          hours: input.hours,
+          cost: input.cost ?? 0,
+          periodStart: input.periodStart,
+          periodEnd: input.periodEnd,
+        },
       });
       return row;
     });
@@ -76,7 +81,12 @@ export class EffortService {
          ORDER BY created_at DESC, id DESC LIMIT $5`,
         [grant.organizationId, grant.spaceId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
       );
-      return toConnection(rows, args, (r) => [r.cursor_at, r.id], (r) => r);
+      return toConnection(
+        rows,
+        args,
+        (r) => [r.cursor_at, r.id],
+        (r) => r,
+      );
     });
   }
 }

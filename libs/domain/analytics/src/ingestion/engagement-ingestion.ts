@@ -93,9 +93,11 @@ export class EngagementIngestion implements OnModuleInit, OnApplicationBootstrap
   /** The first scheduled tick can be a minute away: start following the stream now. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.jobs.runsJobs) return;
-    await this.jobs.send(ANALYTICS_INGEST_JOB, {}).catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'could not start the analytics follower; the schedule will'),
-    );
+    await this.jobs
+      .send(ANALYTICS_INGEST_JOB, {})
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not start the analytics follower; the schedule will'),
+      );
   }
 
   onApplicationShutdown(): void {

@@ -46,7 +46,12 @@ export function statusOf(progress: number | null): KpiStatus {
   return 'OFF_TRACK';
 }
 
-export function progressTowards(actual: number, baseline: number, expected: number, direction: 'INCREASE' | 'DECREASE') {
+export function progressTowards(
+  actual: number,
+  baseline: number,
+  expected: number,
+  direction: 'INCREASE' | 'DECREASE',
+) {
   if (expected === baseline) return (direction === 'INCREASE' ? actual >= expected : actual <= expected) ? 1 : 0;
   return (actual - baseline) / (expected - baseline);
 }
@@ -62,19 +67,21 @@ export class KpiProgressService {
   async progress(kpi: Kpi, values: KpiValueRow[]): Promise<KpiProgress> {
     const [objective]: { organization_id: string; starts_on: string; ends_on: string }[] = await this.db.transaction(
       () =>
-        this.db.manager.query(
-          'SELECT organization_id, starts_on::text, ends_on::text FROM objectives WHERE id = $1',
-          [kpi.objectiveRowId],
-        ),
+        this.db.manager.query('SELECT organization_id, starts_on::text, ends_on::text FROM objectives WHERE id = $1', [
+          kpi.objectiveRowId,
+        ]),
     );
     const today = this.clock.now().toISOString().slice(0, 10);
-    const clamp = (d: string) => (d < objective.starts_on ? objective.starts_on : d > objective.ends_on ? objective.ends_on : d);
+    const clamp = (d: string) =>
+      d < objective.starts_on ? objective.starts_on : d > objective.ends_on ? objective.ends_on : d;
     const baseline = kpi.baseline ?? 0;
     let periodStart: string;
     let actual: number | null;
     let expected = kpi.target;
     if (kpi.source === 'BUSINESS') {
-      const latest = values.find((v) => v.period_start >= periodStartOf(objective.starts_on, kpi.period) && v.period_start <= objective.ends_on);
+      const latest = values.find(
+        (v) => v.period_start >= periodStartOf(objective.starts_on, kpi.period) && v.period_start <= objective.ends_on,
+      );
       periodStart = latest?.period_start ?? periodStartOf(clamp(today), kpi.period);
       actual = latest ? Number(latest.value) : null;
     } else {
@@ -98,7 +105,8 @@ export class KpiProgressService {
         expected = baseline + (kpi.target - baseline) * elapsed;
       }
     }
-    const progress = actual === null ? null : Math.round(progressTowards(actual, baseline, expected, kpi.direction) * 1000) / 1000;
+    const progress =
+      actual === null ? null : Math.round(progressTowards(actual, baseline, expected, kpi.direction) * 1000) / 1000;
     return {
       periodStart,
       periodEnd: periodEndOf(periodStart, kpi.period),

@@ -56,7 +56,10 @@ registerEnumType(KpiSourceEnum, {
   description: 'COMPUTED from engagement metrics, or BUSINESS values managers enter per period.',
 });
 registerEnumType(KpiMetricEnum, { name: 'KpiMetric' });
-registerEnumType(KpiDirectionEnum, { name: 'KpiDirection', description: 'Whether more (new customers) or less (product returns) is better.' });
+registerEnumType(KpiDirectionEnum, {
+  name: 'KpiDirection',
+  description: 'Whether more (new customers) or less (product returns) is better.',
+});
 registerEnumType(KpiPeriodEnum, { name: 'KpiPeriod' });
 registerEnumType(KpiStatusEnum, { name: 'KpiStatus' });
 

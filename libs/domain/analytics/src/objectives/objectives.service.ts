@@ -4,7 +4,13 @@ import { Db } from '@ruche/database';
 import { type ConnectionArgs, type Connection, cursorTimestampSql, decodeCursor, toConnection } from '@ruche/graphql';
 import { badInput, fromGlobalId, notFound } from '@ruche/kernel';
 import { AnalyticsAccess } from '../analytics-access';
-import type { CreateObjectiveInput, KpiInput, KpiPeriod, RecordKpiValueInput, UpdateObjectiveInput } from './objective.types';
+import type {
+  CreateObjectiveInput,
+  KpiInput,
+  KpiPeriod,
+  RecordKpiValueInput,
+  UpdateObjectiveInput,
+} from './objective.types';
 
 export interface ObjectiveRow {
   id: string;
@@ -91,7 +97,12 @@ export class ObjectivesService {
          ORDER BY created_at DESC, id DESC LIMIT $5`,
         [organizationId, args.includeArchived, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
       );
-      return toConnection(rows, args, (r) => [r.cursor_at, r.id], (r) => r) as Connection<ObjectiveRow>;
+      return toConnection(
+        rows,
+        args,
+        (r) => [r.cursor_at, r.id],
+        (r) => r,
+      ) as Connection<ObjectiveRow>;
     });
   }
 
@@ -116,12 +127,24 @@ export class ObjectivesService {
   async create(viewerId: string, input: CreateObjectiveInput): Promise<ObjectiveRow> {
     if (input.endsOn < input.startsOn) throw badInput({ endsOn: ['must be on or after startsOn'] });
     return this.db.transaction(async () => {
-      const { organizationId } = await this.access.organization(viewerId, input.organizationId, 'analytics.objectives.write');
+      const { organizationId } = await this.access.organization(
+        viewerId,
+        input.organizationId,
+        'analytics.objectives.write',
+      );
       const kpis = await this.checkKpis(organizationId, input.kpis);
       const [row]: ObjectiveRow[] = await this.db.manager.query(
         `INSERT INTO objectives (organization_id, title, description, kind, starts_on, ends_on, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${OBJECTIVE_COLUMNS}`,
-        [organizationId, input.title.trim(), input.description ?? '', input.kind, input.startsOn, input.endsOn, viewerId],
+        [
+          organizationId,
+          input.title.trim(),
+          input.description ?? '',
+          input.kind,
+          input.startsOn,
+          input.endsOn,
+          viewerId,
+        ],
       );
       await this.writeKpis(row, kpis, []);
       await this.audit.record({
@@ -139,7 +162,12 @@ export class ObjectivesService {
     const id = fromGlobalId(input.id, 'Objective');
     return this.db.transaction(async () => {
       const current = await this.find(id);
-      const { organizationId } = await this.access.authorize(viewerId, current.organization_id, null, 'analytics.objectives.write');
+      const { organizationId } = await this.access.authorize(
+        viewerId,
+        current.organization_id,
+        null,
+        'analytics.objectives.write',
+      );
       const startsOn = input.startsOn ?? current.starts_on;
       const endsOn = input.endsOn ?? current.ends_on;
       if (endsOn < startsOn) throw badInput({ endsOn: ['must be on or after startsOn'] });
@@ -197,9 +225,10 @@ export class ObjectivesService {
   }
 
   private async find(id: string): Promise<ObjectiveRow> {
-    const [row]: ObjectiveRow[] = await this.db.manager.query(`SELECT ${OBJECTIVE_COLUMNS} FROM objectives WHERE id = $1`, [
-      id,
-    ]);
+    const [row]: ObjectiveRow[] = await this.db.manager.query(
+      `SELECT ${OBJECTIVE_COLUMNS} FROM objectives WHERE id = $1`,
+      [id],
+    );
     if (!row) throw notFound('Objective');
     return row;
   }

@@ -76,7 +76,16 @@ function countsOf(row: Record<string, unknown>): Counts {
 /** The activity block of a row, or all nulls when it is suppressed. */
 function activity(c: Counts, w: Weights, suppressed: Suppression | null) {
   if (suppressed) {
-    return { posts: null, ideas: null, comments: null, reactions: null, votes: null, views: null, contributions: null, score: null };
+    return {
+      posts: null,
+      ideas: null,
+      comments: null,
+      reactions: null,
+      votes: null,
+      views: null,
+      contributions: null,
+      score: null,
+    };
   }
   const contributions = c.posts + c.ideas + c.comments + c.reactions + c.votes;
   return { ...c, contributions, score: round(scoreOf(c, w), 2) };
@@ -226,12 +235,13 @@ export class EngagementReports {
       const roi = await this.roi(scope, effort, currency);
       const spaceEffort = new Map(effort.bySpace.map((e) => [e.spaceId, e]));
       const totalScore = activityBlock.totals.score;
-      if (audited) await this.audit.record({
-        action: 'analytics.report_read',
-        organizationId: scope.organizationId,
-        spaceId: scope.spaceId,
-        details: { from: scope.from, to: scope.to, segment: scope.segment, granularity: scope.granularity },
-      });
+      if (audited)
+        await this.audit.record({
+          action: 'analytics.report_read',
+          organizationId: scope.organizationId,
+          spaceId: scope.spaceId,
+          details: { from: scope.from, to: scope.to, segment: scope.segment, granularity: scope.granularity },
+        });
       return {
         ...activityBlock,
         participation: { ...participation, ...this.participationShares(activityBlock.people, participation) },
@@ -431,13 +441,27 @@ export class EngagementReports {
     { members }: { members: number },
   ) {
     if (!people) {
-      return { suppressed: 'FEWER_THAN_FIVE_PEOPLE' as const, members, creators: null, contributors: null, lurkers: null, engagementRate: null, top1PercentShare: null, top10PercentShare: null };
+      return {
+        suppressed: 'FEWER_THAN_FIVE_PEOPLE' as const,
+        members,
+        creators: null,
+        contributors: null,
+        lurkers: null,
+        engagementRate: null,
+        top1PercentShare: null,
+        top10PercentShare: null,
+      };
     }
     const total = people.ranked.reduce((s, c) => s + c, 0);
     const topShare = (fraction: number) => {
       const k = Math.ceil(people.ranked.length * fraction);
       if (k < MIN_GROUP_SIZE) return null;
-      return round(ratio(people.ranked.slice(0, k).reduce((s, c) => s + c, 0), total));
+      return round(
+        ratio(
+          people.ranked.slice(0, k).reduce((s, c) => s + c, 0),
+          total,
+        ),
+      );
     };
     const engaged = people.creators + people.contributors;
     return {
@@ -497,7 +521,14 @@ export class EngagementReports {
     const posts = await this.measuredPosts(scope);
     const suppressed = suppressionOf(new Set(posts.map((p) => p.author_id)).size);
     if (suppressed) {
-      return { suppressed, posts: null, medianHours: null, p90Hours: null, unansweredAfter24h: null, byResponder: null };
+      return {
+        suppressed,
+        posts: null,
+        medianHours: null,
+        p90Hours: null,
+        unansweredAfter24h: null,
+        byResponder: null,
+      };
     }
     const hours = posts.map((p) => this.hoursToResponse(p)).filter((h): h is number => h !== null);
     const now = Date.now();
@@ -545,7 +576,13 @@ export class EngagementReports {
       return {
         suppressed,
         ideas: null,
-        stages: statuses.map((status) => ({ status, current: null, reached: null, conversion: null, medianDays: null })),
+        stages: statuses.map((status) => ({
+          status,
+          current: null,
+          reached: null,
+          conversion: null,
+          medianDays: null,
+        })),
         medianDaysToFirstStatusUpdate: null,
         customerShareOfIdeas: null,
       };
@@ -639,7 +676,12 @@ export class EngagementReports {
       const r = kinds.find((k) => k.key === String(customer)) ?? {};
       const complements = [peopleOf(!customer), ...(scope.spaceId ? [num(r.outside)] : [])];
       const suppressed = suppressionOf(num(r.people), complements);
-      return { segment, suppressed, activePeople: suppressed ? null : num(r.people), ...activity(countsOf(r), w, suppressed) };
+      return {
+        segment,
+        suppressed,
+        activePeople: suppressed ? null : num(r.people),
+        ...activity(countsOf(r), w, suppressed),
+      };
     });
     const customers = peopleOf(true);
     const names: { id: string; name: string }[] = await this.db.manager.query(
@@ -650,25 +692,30 @@ export class EngagementReports {
       const r = of('account').find((x) => x.key === a.id) ?? {};
       const people = num(r.people);
       const suppressed = suppressionOf(people, [customers - people, ...(scope.spaceId ? [num(r.outside)] : [])]);
-      return { customerAccountId: a.id, name: a.name, suppressed, activePeople: suppressed ? null : people, ...activity(countsOf(r), w, suppressed) };
+      return {
+        customerAccountId: a.id,
+        name: a.name,
+        suppressed,
+        activePeople: suppressed ? null : people,
+        ...activity(countsOf(r), w, suppressed),
+      };
     });
     const spaceNames: { id: string; name: string }[] = await this.db.manager.query(
       `SELECT id, name FROM spaces WHERE organization_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY name`,
       [scope.organizationId, scope.spaceId],
     );
-    const spaces = spaceNames
-      .map((s) => {
-        const r = of('space').find((x) => x.key === s.id) ?? {};
-        const suppressed = suppressionOf(num(r.people), [num(r.outside)]);
-        const c = countsOf(r);
-        return {
-          spaceId: s.id,
-          name: s.name,
-          suppressed,
-          activePeople: suppressed ? null : num(r.people),
-          score: suppressed ? null : round(scoreOf(c, w), 2),
-        };
-      });
+    const spaces = spaceNames.map((s) => {
+      const r = of('space').find((x) => x.key === s.id) ?? {};
+      const suppressed = suppressionOf(num(r.people), [num(r.outside)]);
+      const c = countsOf(r);
+      return {
+        spaceId: s.id,
+        name: s.name,
+        suppressed,
+        activePeople: suppressed ? null : num(r.people),
+        score: suppressed ? null : round(scoreOf(c, w), 2),
+      };
+    });
     const votes = (customer: boolean) => num(kinds.find((r) => r.key === String(customer))?.votes);
     const allVotes = votes(true) + votes(false);
     const votesSuppressed = split.some((s) => s.suppressed);

@@ -29,14 +29,22 @@ export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 @InputType()
 export class EngagementReportInput {
   @Field(() => ID) @IsString() @MaxLength(200) organizationId!: string;
-  @Field(() => ID, { nullable: true, description: 'One space (its owners and moderators may ask); the whole organization when omitted.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'One space (its owners and moderators may ask); the whole organization when omitted.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   spaceId?: string;
   @Field({ description: 'First day, YYYY-MM-DD (UTC).' }) @Matches(DATE_PATTERN) from!: string;
-  @Field({ description: 'Last day, included, YYYY-MM-DD (UTC). At most 400 days after from.' }) @Matches(DATE_PATTERN) to!: string;
-  @Field(() => GranularityEnum, { defaultValue: 'DAY' }) @IsOptional() @IsEnum(GranularityEnum) granularity!: Granularity;
+  @Field({ description: 'Last day, included, YYYY-MM-DD (UTC). At most 400 days after from.' })
+  @Matches(DATE_PATTERN)
+  to!: string;
+  @Field(() => GranularityEnum, { defaultValue: 'DAY' })
+  @IsOptional()
+  @IsEnum(GranularityEnum)
+  granularity!: Granularity;
   @Field(() => SegmentEnum, { defaultValue: 'ALL' }) @IsOptional() @IsEnum(SegmentEnum) segment!: Segment;
   @Field(() => ID, { nullable: true, description: 'With segment CUSTOMER_ACCOUNT.' })
   @IsOptional()
@@ -87,7 +95,10 @@ export class EngagementPoint extends ActivityCounts {
     description: 'Distinct people who opened Ruche (an authenticated request); organization scope only.',
   })
   visitors!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Median hours to the first employee response (posts created in the period).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Median hours to the first employee response (posts created in the period).',
+  })
   medianFirstResponseHours!: number | null;
 }
 
@@ -95,11 +106,16 @@ export class EngagementPoint extends ActivityCounts {
 export class EngagementTotals extends ActivityCounts {
   @Field(() => SuppressionEnum, { nullable: true }) suppressed!: Suppression | null;
   @Field(() => Int, { nullable: true }) activePeople!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Distinct people who opened Ruche in the period; organization scope only.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Distinct people who opened Ruche in the period; organization scope only.',
+  })
   visitors!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean distinct active people per day.' }) dau!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mean distinct active people per ISO week.' }) wau!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Mean distinct active people per calendar month.' }) mau!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Mean distinct active people per calendar month.' }) mau!:
+    | number
+    | null;
   @Field(() => Float, { nullable: true, description: 'DAU / MAU.' }) stickiness!: number | null;
   @Field(() => Float, { nullable: true, description: 'Contributions per active person.' })
   contributionsPerActive!: number | null;
@@ -111,11 +127,16 @@ export class Participation {
   @Field(() => Int, { description: 'Members of the scope and segment today.' }) members!: number;
   @Field(() => Int, { nullable: true, description: 'At least one post or idea.' }) creators!: number | null;
   @Field(() => Int, { nullable: true, description: 'Comments, reactions or votes only.' }) contributors!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Members who only viewed, or did nothing.' }) lurkers!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Members who only viewed, or did nothing.' }) lurkers!:
+    | number
+    | null;
   @Field(() => Float, { nullable: true, description: '(creators + contributors) / members.' }) engagementRate!:
     | number
     | null;
-  @Field(() => Float, { nullable: true, description: 'Share of contributions by the top 1 % of contributors (hidden while that is under 5 people).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of contributions by the top 1 % of contributors (hidden while that is under 5 people).',
+  })
   top1PercentShare!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of contributions by the top 10 % of contributors.' })
   top10PercentShare!: number | null;
@@ -127,7 +148,9 @@ export class ResponderShare {
   @Field(() => Int) responses!: number;
 }
 
-@ObjectType({ description: 'Time to first response: customers’ posts and questions, until an employee’s first comment.' })
+@ObjectType({
+  description: 'Time to first response: customers’ posts and questions, until an employee’s first comment.',
+})
 export class ResponseTime {
   @Field(() => SuppressionEnum, { nullable: true }) suppressed!: Suppression | null;
   @Field(() => Int, { nullable: true, description: 'Posts measured (created in the period).' }) posts!: number | null;
@@ -142,7 +165,9 @@ export class ResponseTime {
 export class FunnelStage {
   @Field() status!: string;
   @Field(() => Int, { nullable: true, description: 'Ideas in this status now.' }) current!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Ideas that reached this stage or a later one.' }) reached!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Ideas that reached this stage or a later one.' }) reached!:
+    | number
+    | null;
   @Field(() => Float, { nullable: true, description: 'reached / reached of the previous stage.' }) conversion!:
     | number
     | null;
@@ -199,7 +224,8 @@ export class SpaceEngagement {
 
 @ObjectType({ description: 'ROI = (value of implemented ideas + business KPI gains − cost) / cost, each term shown.' })
 export class Roi {
-  @Field(() => Float, { description: 'Estimated value of the ideas implemented in the period.' }) implementedIdeasValue!: number;
+  @Field(() => Float, { description: 'Estimated value of the ideas implemented in the period.' })
+  implementedIdeasValue!: number;
   @Field(() => Float, { description: 'Σ (latest value − baseline) × unit value over business KPIs with a unit value.' })
   kpiGains!: number;
   @Field(() => Float, { description: 'Effort cost of the period.' }) cost!: number;
@@ -229,7 +255,9 @@ export class EngagementReport {
   @Field(() => Participation) participation!: Participation;
   @Field(() => ResponseTime) responseTime!: ResponseTime;
   @Field(() => IdeaFunnel) ideaFunnel!: IdeaFunnel;
-  @Field(() => [SegmentEngagement], { description: 'Employees and customers in the same scope (whatever the segment asked).' })
+  @Field(() => [SegmentEngagement], {
+    description: 'Employees and customers in the same scope (whatever the segment asked).',
+  })
   split!: SegmentEngagement[];
   @Field(() => [CustomerAccountEngagement]) customerAccounts!: CustomerAccountEngagement[];
   @Field(() => [SpaceEngagement], { description: 'Per space of the scope, with the effort behind it.' })
