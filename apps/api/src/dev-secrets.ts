@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppConfig } from '@ruche/config';
+import { ConfigValidationError, loadConfig, type AppConfig } from '@ruche/config';
 
 /**
  * Outside production, missing secrets are generated once and kept in `<DATA_DIR>`, so a restart does not
@@ -31,4 +31,30 @@ async function keptSecret(dataDir: string, name: string, bytes: number): Promise
     await writeFile(file, secret, { mode: 0o600 });
     return secret;
   }
+}
+
+/**
+ * The configuration of a command that fills a database with fictitious data (seed:demo, seed:load): quiet unless
+ * asked, development secrets, and never against production. Exits with the reason on bad configuration.
+ */
+export async function fixtureCommandConfig(
+  env: Record<string, string | undefined>,
+  command: string,
+  why: string,
+): Promise<AppConfig> {
+  let config: AppConfig;
+  try {
+    config = await withDevelopmentSecrets(loadConfig({ LOG_LEVEL: 'warn', ...env }));
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (config.production) {
+    process.stderr.write(`${command} does not run with NODE_ENV=production: ${why}\n`);
+    process.exit(1);
+  }
+  return config;
 }

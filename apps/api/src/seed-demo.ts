@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigValidationError, loadConfig, type AppConfig } from '@ruche/config';
+import type { AppConfig } from '@ruche/config';
 import { createLogger, PinoNestLogger } from '@ruche/observability';
 import { AppModule } from './app.module';
 import { appDatabaseUrl, migrate, resolveDatabase } from './database';
 import { describeDemo, seedDemo } from './demo/seed-demo';
-import { withDevelopmentSecrets } from './dev-secrets';
+import { fixtureCommandConfig } from './dev-secrets';
 
 /**
  * `npm run seed:demo`: the demo organization, in the database `npm start` uses (DATABASE_URL, or the embedded
@@ -14,22 +14,12 @@ import { withDevelopmentSecrets } from './dev-secrets';
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  let config: AppConfig;
-  try {
-    // Quiet unless asked: the credentials are what this prints.
-    config = await withDevelopmentSecrets(loadConfig({ LOG_LEVEL: 'warn', ...process.env }));
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  if (config.production) {
-    // Fictitious people sharing a published password have no place in a production database.
-    process.stderr.write('npm run seed:demo does not run with NODE_ENV=production.\n');
-    process.exit(1);
-  }
+  // Quiet unless asked: the credentials are what this prints.
+  const config = await fixtureCommandConfig(
+    process.env,
+    'npm run seed:demo',
+    'fictitious people sharing a published password have no place in a production database.',
+  );
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config, logger);
   try {

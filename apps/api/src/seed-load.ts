@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { ConfigValidationError, loadConfig, type AppConfig } from '@ruche/config';
 import { createLogger } from '@ruche/observability';
 import { migrate, resolveDatabase } from './database';
-import { withDevelopmentSecrets } from './dev-secrets';
+import { fixtureCommandConfig } from './dev-secrets';
 import { buildLoadFixture, LOAD_DEFAULTS, LOAD_MANAGER_EMAIL, LOAD_PASSWORD, type LoadOptions } from './load-fixture';
 
 const USAGE = `npm run seed:load -- [--events N] [--people N] [--spaces N] [--days N] [--seed N]
@@ -53,22 +52,12 @@ async function main(): Promise<void> {
     force: values.force,
   };
 
-  let config: AppConfig;
-  try {
+  const config = await fixtureCommandConfig(
     // eslint-disable-next-line no-restricted-properties -- an entry point, like seed-demo.ts
-    config = await withDevelopmentSecrets(loadConfig({ LOG_LEVEL: 'warn', ...process.env }));
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  if (config.production) {
-    // Thousands of fictitious people and millions of events have no place in a production database.
-    process.stderr.write('npm run seed:load does not run with NODE_ENV=production.\n');
-    process.exit(1);
-  }
+    process.env,
+    'npm run seed:load',
+    'thousands of fictitious people and millions of events have no place in a production database.',
+  );
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config, logger);
   try {

@@ -205,7 +205,7 @@ export class KpiResolver {
     description: 'Actual against target in the current period (or the last one with a value).',
   })
   async progress(@Parent() kpi: Kpi, @Context() ctx: GraphQLContext): Promise<KpiProgress> {
-    return this.progressOf.progress(kpi, await this.valueRows(kpi, ctx));
+    return this.progressOf.progress(kpi, await this.valueRows(kpi, ctx), ctx.loaders);
   }
 
   private valueRows(kpi: Kpi, ctx: GraphQLContext): Promise<KpiValueRow[]> {

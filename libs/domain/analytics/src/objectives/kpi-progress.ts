@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
+import { alignByKey, type LoaderRegistry } from '@ruche/graphql';
 import { Clock } from '@ruche/kernel';
 import { EngagementReports } from '../reports/engagement-report.service';
 import { KPI_METRICS, type Kpi, type KpiMetric, type KpiProgress, type KpiStatus } from './objective.types';
@@ -64,13 +65,23 @@ export class KpiProgressService {
     private readonly clock: Clock,
   ) {}
 
-  async progress(kpi: Kpi, values: KpiValueRow[]): Promise<KpiProgress> {
-    const [objective]: { organization_id: string; starts_on: string; ends_on: string }[] = await this.db.transaction(
-      () =>
-        this.db.manager.query('SELECT organization_id, starts_on::text, ends_on::text FROM objectives WHERE id = $1', [
-          kpi.objectiveRowId,
-        ]),
-    );
+  /**
+   * `loaders`: the request's registry, so a page of objectives reads their rows once and computes one report
+   * per distinct scope and period, however many KPIs share it.
+   */
+  async progress(kpi: Kpi, values: KpiValueRow[], loaders: LoaderRegistry): Promise<KpiProgress> {
+    type ObjectiveRange = { id: string; organization_id: string; starts_on: string; ends_on: string };
+    const objective = (await loaders
+      .get<string, ObjectiveRange | null>('kpiObjective', async (ids) => {
+        const rows: ObjectiveRange[] = await this.db.transaction(() =>
+          this.db.manager.query(
+            'SELECT id, organization_id, starts_on::text, ends_on::text FROM objectives WHERE id = ANY ($1)',
+            [[...ids]],
+          ),
+        );
+        return alignByKey(ids, rows, (r) => r.id);
+      })
+      .load(kpi.objectiveRowId))!;
     const today = this.clock.now().toISOString().slice(0, 10);
     const clamp = (d: string) =>
       d < objective.starts_on ? objective.starts_on : d > objective.ends_on ? objective.ends_on : d;
@@ -89,15 +100,21 @@ export class KpiProgressService {
       const end = periodEndOf(periodStart, kpi.period);
       const from = periodStart < objective.starts_on ? objective.starts_on : periodStart;
       const to = [end, objective.ends_on, today].sort()[0];
-      const report = await this.reports.compute({
+      const scope = {
         organizationId: objective.organization_id,
         spaceId: kpi.spaceRowId,
         from,
         to: to < from ? from : to,
-        granularity: 'DAY',
-        segment: 'ALL',
+        granularity: 'DAY' as const,
+        segment: 'ALL' as const,
         customerAccountId: null,
-      });
+      };
+      const report = await loaders
+        .get<
+          string,
+          Report
+        >('kpiReport', (keys) => Promise.all(keys.map((key) => this.reports.compute(JSON.parse(key)))))
+        .load(JSON.stringify(scope));
       actual = metricOf(report, kpi.metric!);
       if (KPI_METRICS[kpi.metric!].cumulative) {
         const days = (d1: string, d2: string) => (Date.parse(d2) - Date.parse(d1)) / 86_400_000 + 1;
