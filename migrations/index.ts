@@ -9,6 +9,7 @@ import { ReplayCommittedEvents1764650000000 } from './1764650000000-ReplayCommit
 import { AddUploadVariants1764660000000 } from './1764660000000-AddUploadVariants';
 import { CreateEventConsumers1764700000000 } from './1764700000000-CreateEventConsumers';
 import { CreateAnalytics1764710000000 } from './1764710000000-CreateAnalytics';
+import { CreateOrganizationRollups1764720000000 } from './1764720000000-CreateOrganizationRollups';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AddUploadVariants1764660000000,
   CreateEventConsumers1764700000000,
   CreateAnalytics1764710000000,
+  CreateOrganizationRollups1764720000000,
 ];

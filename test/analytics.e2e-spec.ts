@@ -275,6 +275,8 @@ describe('Engagement analytics', () => {
         'engagement_events',
         'engagement_daily',
         'engagement_person_daily',
+        'engagement_org_person_daily',
+        'engagement_space_people',
         'engagement_visits',
         'effort_logs',
       ];
@@ -455,13 +457,42 @@ describe('Engagement analytics', () => {
           space_id,
         ]);
         expect(daily.rows[0].n ?? 0).toBe(stored.rows[0].n);
+        // The organization's rollup: one row per person and day, a customer when any event was, the smallest company.
+        const organization = await t.sql.query(
+          `SELECT day::text, person_id, customer, posts, ideas, comments, reactions, votes, views
+           FROM engagement_org_person_daily WHERE organization_id = $1 ORDER BY day, person_id`,
+          [organization_id],
+        );
+        const organizationRaw = await t.sql.query(
+          `SELECT day::text, actor_id AS person_id, bool_or(actor_kind = 'CUSTOMER') AS customer,
+                  count(*) FILTER (WHERE type = 'POST')::int AS posts, count(*) FILTER (WHERE type = 'IDEA')::int AS ideas,
+                  count(*) FILTER (WHERE type = 'COMMENT')::int AS comments, count(*) FILTER (WHERE type = 'REACTION')::int AS reactions,
+                  count(*) FILTER (WHERE type = 'VOTE')::int AS votes, count(*) FILTER (WHERE type = 'VIEW')::int AS views
+           FROM engagement_events WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+          [organization_id],
+        );
+        expect(organization.rows).toEqual(organizationRaw.rows);
+        // The space's people: a bit for each day a person was active (bit 0 is 1 January).
+        const bits = await t.sql.query(
+          `SELECT (make_date(year, 1, 1) + d - 1)::text AS day, person_id::text
+           FROM engagement_space_people, generate_series(1, 366) d
+           WHERE space_id = $1 AND substring(active FROM d FOR 1) = B'1' ORDER BY 1, 2`,
+          [space_id],
+        );
+        expect(bits.rows).toEqual(rollup.rows.map((r: any) => ({ day: r.day, person_id: r.person_id })));
       }),
       { numRuns: 15, seed: 42 },
     );
     // And the rebuild recomputes the same rollups from the raw events.
-    const before = await t.sql.query(`SELECT * FROM engagement_person_daily ORDER BY space_id, day, person_id`);
+    const rollups = () =>
+      Promise.all(
+        ['engagement_daily', 'engagement_person_daily', 'engagement_org_person_daily', 'engagement_space_people'].map(
+          async (table) => (await t.sql.query(`SELECT r::text AS row FROM ${table} r ORDER BY 1`)).rows,
+        ),
+      );
+    const before = await rollups();
+    expect(before.every((rows) => rows.length > 0)).toBe(true);
     await t.sql.query('SELECT ruche_analytics_rebuild()');
-    const after = await t.sql.query(`SELECT * FROM engagement_person_daily ORDER BY space_id, day, person_id`);
-    expect(after.rows).toEqual(before.rows);
+    expect(await rollups()).toEqual(before);
   });
 });

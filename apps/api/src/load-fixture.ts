@@ -367,6 +367,14 @@ function copyFrom(client: Client, sql: string, next: () => string | undefined): 
 // ---------------------------------------------------------------------------------------------------------
 // writing it
 
+/** The rollups `ruche_analytics_ingest` keeps and `ruche_analytics_rebuild` recomputes. */
+export const ROLLUPS = [
+  'engagement_daily',
+  'engagement_person_daily',
+  'engagement_org_person_daily',
+  'engagement_space_people',
+];
+
 async function removeFixture(client: Client, log: (m: string) => void): Promise<void> {
   const [org] = (await client.query(`SELECT id FROM organizations WHERE name = $1`, [LOAD_ORGANIZATION])).rows;
   if (org) {
@@ -374,11 +382,11 @@ async function removeFixture(client: Client, log: (m: string) => void): Promise<
       .rows.length;
     // Alone in the analytics tables (the usual case): TRUNCATE instead of deleting millions of rows.
     if (others) {
-      for (const t of ['engagement_events', 'engagement_daily', 'engagement_person_daily']) {
+      for (const t of ['engagement_events', ...ROLLUPS]) {
         await client.query(`DELETE FROM ${t} WHERE organization_id = $1`, [org.id]);
       }
     } else {
-      await client.query(`TRUNCATE engagement_events, engagement_daily, engagement_person_daily`);
+      await client.query(`TRUNCATE engagement_events, ${ROLLUPS.join(', ')}`);
     }
     await client.query(`DELETE FROM organizations WHERE id = $1`, [org.id]);
     log('removed the previous load fixture');
@@ -647,7 +655,7 @@ export async function buildLoadFixture(
   }
   const eventSeconds = (Date.now() - eventsStarted) / 1000;
   // Fresh statistics and visibility maps, so reports are planned and measured as on a settled database.
-  await client.query(`VACUUM (ANALYZE) engagement_daily, engagement_person_daily`);
+  await client.query(`VACUUM (ANALYZE) ${ROLLUPS.join(', ')}`);
   await client.query(`ANALYZE engagement_events`);
   return {
     created: true,

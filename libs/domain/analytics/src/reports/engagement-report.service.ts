@@ -16,6 +16,14 @@ export interface ReportScope {
   customerAccountId: string | null;
 }
 
+/** What `personDays` reads of one source: per bucket, over the period, per kind and company, ranked. */
+interface PersonDays {
+  buckets: Map<string, Record<string, unknown>>;
+  total: Record<string, unknown>;
+  kinds: Record<string, unknown>[];
+  ranked: number[];
+}
+
 interface AnalysedPost {
   id: string;
   author_id: string | null;
@@ -52,6 +60,7 @@ const COUNT_KEYS = ['posts', 'ideas', 'comments', 'reactions', 'votes', 'views']
 const STAGES = ['NEW', 'UNDER_REVIEW', 'PLANNED', 'IN_PROGRESS', 'IMPLEMENTED'] as const;
 const FINAL = ['DECLINED', 'MERGED'] as const;
 const DAY_MS = 86_400_000;
+const VISITOR_IS_CUSTOMER = `actor_kind = 'CUSTOMER'`;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -91,17 +100,17 @@ function activity(c: Counts, w: Weights, suppressed: Suppression | null) {
   return { ...c, contributions, score: round(scoreOf(c, w), 2) };
 }
 
-/** SQL for "this row belongs to segment s" on a table with actor_kind and customer_account_id ($6: the company). */
-function segmentSql(s: Segment): string {
+/** SQL for "this row belongs to segment s" on rows with a customer flag and customer_account_id ($6: the company). */
+function segmentSql(s: Segment, customer = 'customer'): string {
   switch (s) {
     case 'ALL':
       return 'true';
     case 'EMPLOYEES':
-      return `actor_kind <> 'CUSTOMER'`;
+      return `NOT (${customer})`;
     case 'CUSTOMERS':
-      return `actor_kind = 'CUSTOMER'`;
+      return `(${customer})`;
     case 'CUSTOMER_ACCOUNT':
-      return `(actor_kind = 'CUSTOMER' AND customer_account_id = $6::uuid)`;
+      return `((${customer}) AND customer_account_id = $6::uuid)`;
   }
 }
 
@@ -173,6 +182,18 @@ export function bucketsOf(from: string, to: string, g: Granularity): { start: st
   return out;
 }
 
+/** The years of a period, each with its first day's bit (1 = 1 January, as SQL substring counts) and days. */
+function yearsOf(from: string, to: string): { year: number; first: number; days: number }[] {
+  const out: { year: number; first: number; days: number }[] = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    const jan1 = `${year}-01-01`;
+    const first = from > jan1 ? from : jan1;
+    const last = to < `${year}-12-31` ? to : `${year}-12-31`;
+    out.push({ year, first: daysBetween(jan1, first), days: daysBetween(first, last) });
+  }
+  return out;
+}
+
 function median(values: number[], q = 0.5): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
@@ -223,14 +244,15 @@ export class EngagementReports {
         scope.to,
         scope.granularity.toLowerCase(),
         scope.customerAccountId,
+        // Bit positions of the period's weeks and months (for distinct person-weeks and -months).
+        bucketStart(scope.from, 'WEEK'),
+        Number(scope.from.slice(0, 4)) * 12 + Number(scope.from.slice(5, 7)),
       ];
-      const [activityBlock, participation, responseTime, ideaFunnel, breakdown] = [
-        await this.activity(scope, params, weights),
-        await this.participation(scope, params),
-        await this.responseTime(scope),
-        await this.ideaFunnel(scope),
-        await this.breakdown(scope, params, weights),
-      ];
+      const { kinds, ...activityBlock } = await this.activity(scope, params, weights);
+      const participation = await this.participation(scope, params);
+      const responseTime = await this.responseTime(scope);
+      const ideaFunnel = await this.ideaFunnel(scope);
+      const breakdown = await this.breakdown(scope, kinds, weights);
       const effort = await this.effort(scope);
       const roi = await this.roi(scope, effort, currency);
       const spaceEffort = new Map(effort.bySpace.map((e) => [e.spaceId, e]));
@@ -277,80 +299,117 @@ export class EngagementReports {
     };
   }
 
-  /** Series and totals from the per-person daily rollup, with DAU/WAU/MAU and the top contributors' share. */
-  private async activity(scope: ReportScope, params: unknown[], w: Weights) {
-    const wider = widerSets(scope);
-    const target = `(${scope.spaceId ? 'space_id = $2::uuid' : 'true'}) AND ${segmentSql(scope.segment)}`;
-    const flags = wider
-      .map((s, i) => `(${s.wholeOrg ? 'true' : 'space_id = $2::uuid'}) AND ${segmentSql(s.segment)} AS w${i}`)
-      .join(', ');
-    const cs = wider.map((_, i) => `c${i}`);
-    const sums = COUNT_KEYS.map((k) => `sum(${k}) AS ${k}`).join(', ');
-    const anyOf = (cols: string[]) => cols.map((c) => `bool_or(${c}) AS ${c}`).join(', ');
-    const countOf = (cols: string[]) => cols.map((c) => `count(*) FILTER (WHERE ${c}) AS ${c}`).join(', ');
+  /**
+   * Per bucket and over the period, from one row per person and day of the scope's source (the organization
+   * rollup, or the space's rows): the target segment's people, contributors, person-days and counts, the
+   * people of each other segment asked (for complements), the target's distinct person-weeks and -months, its
+   * per-person contributions (ranked) and everyone's people and counts per kind and company (the breakdown).
+   */
+  private async personDays(
+    scope: ReportScope,
+    params: unknown[],
+    wholeOrg: boolean,
+    target: Segment | null,
+    others: Segment[],
+  ): Promise<PersonDays> {
+    const counts = COUNT_KEYS.join(', ');
+    const source = wholeOrg
+      ? `SELECT day, person_id, customer, customer_account_id, ${counts} FROM engagement_org_person_daily
+         WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date`
+      : `SELECT day, person_id, actor_kind = 'CUSTOMER' AS customer, customer_account_id, ${counts}
+         FROM engagement_person_daily
+         WHERE space_id = $2::uuid AND organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date`;
+    const t = target ? segmentSql(target) : 'false';
+    const ws = others.map((_, i) => `w${i}`);
+    const flags = others.map((s, i) => `, ${segmentSql(s)} AS w${i}`).join('');
+    const any = ws.map((w) => `, bool_or(${w}) AS ${w}`).join('');
+    const people = ws.map((w) => `, count(*) FILTER (WHERE ${w}) AS ${w}`).join('');
+    const targetSums = COUNT_KEYS.map((k) => `, coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join('');
+    const sums = COUNT_KEYS.map((k) => `, sum(${k}) AS ${k}`).join('');
     const contributed = 'posts + ideas + comments + reactions + votes';
-    // One read of the rollup, collapsed to one row per person and day (spaces merged: a person is active once a
-    // day), then per period and per person from that; everything comes back in one row of JSON. Every parameter
-    // is typed in `params`, used or not by this scope and segment.
+    // By day the source has one row per person and day already; longer buckets first merge a person's days.
+    const perBucket =
+      scope.granularity === 'DAY'
+        ? `SELECT day AS bucket, t${ws.map((w) => `, ${w}`).join('')}, t::int AS person_days,
+                  CASE WHEN t THEN ${contributed} ELSE 0 END AS contributions, ${counts} FROM src`
+        : `SELECT ${bucketSql(scope.granularity)} AS bucket, person_id, bool_or(t) AS t${any},
+                  count(*) FILTER (WHERE t) AS person_days,
+                  coalesce(sum(${contributed}) FILTER (WHERE t), 0) AS contributions${targetSums}
+           FROM src GROUP BY 1, 2`;
     const [row]: {
       buckets: Record<string, unknown>[] | null;
       total: Record<string, unknown>;
-      week_people: string;
-      month_people: string;
+      kinds: Record<string, unknown>[] | null;
       ranked: number[] | null;
     }[] = await this.db.manager.query(
-      `WITH params AS (SELECT $2::uuid AS space_id, $5::text AS granularity, $6::uuid AS customer_account_id),
-       pd AS MATERIALIZED (
-         SELECT day, person_id, bool_or(t) AS t${cs.length ? `, ${cs.map((c, i) => `bool_or(w${i} AND NOT t) AS ${c}`).join(', ')}` : ''},
-                ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join(', ')}
-         FROM (
-           SELECT day, person_id, ${COUNT_KEYS.join(', ')}, ${target} AS t${flags ? `, ${flags}` : ''}
-           FROM engagement_person_daily
-           WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
-         ) r
-         GROUP BY day, person_id
+      `WITH params AS (SELECT $2::uuid, $5::text, $6::uuid, $7::date, $8::int),
+       src AS MATERIALIZED (
+         SELECT r.*, ${t} AS t${flags} FROM (${source}) r
        ),
-       pb AS (
-         SELECT ${bucketSql(scope.granularity)} AS bucket, person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''},
-                count(*) FILTER (WHERE t) AS person_days, ${sums}
-         FROM pd GROUP BY 1, 2
-       ),
+       pb AS (${perBucket}),
        pp AS (
-         SELECT person_id, bool_or(t) AS t${cs.length ? `, ${anyOf(cs)}` : ''}, count(*) FILTER (WHERE t) AS person_days,
-                ${sums}
-         FROM pd GROUP BY person_id
+         SELECT person_id, bool_or(t) AS t${any}, bool_or(customer) AS customer,
+                min(customer_account_id::text) AS account,
+                bit_or(1::bigint << ((day - $7::date) / 7)) FILTER (WHERE t) AS weeks,
+                bit_or(1::bigint << (extract(year FROM day)::int * 12 + extract(month FROM day)::int - $8::int))
+                  FILTER (WHERE t) AS months,
+                coalesce(sum(${contributed}) FILTER (WHERE t), 0) AS contributions,
+                bool_or(t AND posts + ideas > 0) AS creator${sums}
+         FROM src GROUP BY person_id
        )
        SELECT
          (SELECT json_agg(b) FROM (
-            SELECT bucket::text, count(*) FILTER (WHERE t) AS people,
-                   count(*) FILTER (WHERE t AND ${contributed} > 0) AS contributors,
-                   sum(person_days) AS person_days, ${sums}${cs.length ? `, ${countOf(cs)}` : ''}
+            SELECT bucket::text, count(*) FILTER (WHERE t) AS people${people},
+                   count(*) FILTER (WHERE t AND contributions > 0) AS contributors,
+                   sum(person_days) AS person_days${COUNT_KEYS.map((k) => `, coalesce(sum(${k}) FILTER (WHERE t), 0) AS ${k}`).join('')}
             FROM pb GROUP BY bucket) b) AS buckets,
          (SELECT row_to_json(x) FROM (
-            SELECT count(*) FILTER (WHERE t) AS people,
-                   count(*) FILTER (WHERE t AND ${contributed} > 0) AS contributors,
-                   count(*) FILTER (WHERE t AND posts + ideas > 0) AS creators,
-                   coalesce(sum(person_days), 0) AS person_days, ${sums}${cs.length ? `, ${countOf(cs)}` : ''}
+            SELECT count(*) FILTER (WHERE t) AS people${people},
+                   count(*) FILTER (WHERE t AND contributions > 0) AS contributors,
+                   count(*) FILTER (WHERE creator) AS creators,
+                   coalesce(sum(bit_count(weeks::bit(64))), 0) AS week_people,
+                   coalesce(sum(bit_count(months::bit(64))), 0) AS month_people
             FROM pp) x) AS total,
-         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY ${bucketSql('WEEK')}, person_id) w) AS week_people,
-         (SELECT count(*) FROM (SELECT 1 FROM pd WHERE t GROUP BY ${bucketSql('MONTH')}, person_id) m) AS month_people,
-         (SELECT json_agg(c ORDER BY c DESC) FROM (SELECT ${contributed} AS c FROM pp WHERE t AND ${contributed} > 0) r)
-           AS ranked`,
+         (SELECT json_agg(k) FROM (
+            SELECT customer, account, count(*) AS people${sums} FROM pp GROUP BY customer, account) k) AS kinds,
+         (SELECT json_agg(contributions ORDER BY contributions DESC) FROM pp WHERE t AND contributions > 0) AS ranked`,
       params,
     );
-    const rows = row.buckets ?? [];
-    const suppressionFor = (r: Record<string, unknown> | undefined) =>
-      suppressionOf(
-        num(r?.people),
-        wider.map((_, i) => num(r?.[`c${i}`])),
-      );
+    return {
+      buckets: new Map((row.buckets ?? []).map((b) => [b.bucket as string, b])),
+      total: row.total,
+      kinds: row.kinds ?? [],
+      ranked: (row.ranked ?? []).map(num),
+    };
+  }
 
-    const visits = await this.visitors(scope, params);
-    const byBucket = new Map(rows.map((r) => [r.bucket as string, r]));
+  /** Series and totals, with DAU/WAU/MAU and the per-person figures 90-9-1 and the top shares need. */
+  private async activity(scope: ReportScope, params: unknown[], w: Weights) {
+    const wider = widerSets(scope);
+    const inSpace = scope.spaceId !== null;
+    const near = wider.filter((s) => s.wholeOrg !== inSpace).map((s) => s.segment);
+    // The organization's people by kind and company, and all of them, are always needed (the breakdown's
+    // complements); in a space report the organization is a wider report only.
+    const far: Segment[] = inSpace
+      ? [...new Set<Segment>([...wider.filter((s) => s.wholeOrg).map((s) => s.segment), 'ALL'])]
+      : [];
+    const mine = await this.personDays(scope, params, !inSpace, scope.segment, near);
+    const org = inSpace ? await this.personDays(scope, params, true, null, far) : mine;
+    // Each wider report's people minus this one's: those a difference of the two would describe.
+    const complementsOf = (r: Record<string, unknown> | undefined, o: Record<string, unknown> | undefined) =>
+      wider.map((s) => {
+        const n =
+          s.wholeOrg !== inSpace ? num(r?.[`w${near.indexOf(s.segment)}`]) : num(o?.[`w${far.indexOf(s.segment)}`]);
+        return Math.max(n - num(r?.people), 0);
+      });
+    const suppressionFor = (r: Record<string, unknown> | undefined, o: Record<string, unknown> | undefined) =>
+      suppressionOf(num(r?.people), complementsOf(r, o));
+
+    const visits = await this.visitors(scope, params.slice(0, 6));
     const ttfrByBucket = await this.responseTimeSeries(scope);
     const series = bucketsOf(scope.from, scope.to, scope.granularity).map(({ start, days }) => {
-      const r = byBucket.get(start);
-      const suppressed = suppressionFor(r);
+      const r = mine.buckets.get(start);
+      const suppressed = suppressionFor(r, org.buckets.get(start));
       return {
         start,
         suppressed,
@@ -363,25 +422,29 @@ export class EngagementReports {
       };
     });
 
-    const t = row.total;
-    const suppressed = suppressionFor(t);
+    const t = mine.total;
+    const counts = countsOf(
+      Object.fromEntries(COUNT_KEYS.map((k) => [k, [...mine.buckets.values()].reduce((s, b) => s + num(b[k]), 0)])),
+    );
+    const personDays = [...mine.buckets.values()].reduce((s, b) => s + num(b.person_days), 0);
+    const suppressed = suppressionFor(t, org.total);
     const days = daysBetween(scope.from, scope.to);
     const weeks = bucketsOf(scope.from, scope.to, 'WEEK').length;
     const months = bucketsOf(scope.from, scope.to, 'MONTH').length;
-    const dau = num(t.person_days) / days;
-    const mau = num(row.month_people) / months;
-    const counts = countsOf(t);
+    const dau = personDays / days;
+    const mau = num(t.month_people) / months;
     const block = activity(counts, w, suppressed);
     const people = num(t.people);
     return {
       series,
+      kinds: { mine: mine.kinds, org: org.kinds },
       people: suppressed
         ? null
         : {
             members: 0,
             creators: num(t.creators),
             contributors: num(t.contributors) - num(t.creators),
-            ranked: (row.ranked ?? []).map(num),
+            ranked: mine.ranked,
           },
       totals: {
         suppressed,
@@ -389,7 +452,7 @@ export class EngagementReports {
         activePeople: suppressed ? null : people,
         visitors: visits.get('total') ?? null,
         dau: suppressed ? null : round(dau, 2),
-        wau: suppressed ? null : round(num(row.week_people) / weeks, 2),
+        wau: suppressed ? null : round(num(t.week_people) / weeks, 2),
         mau: suppressed ? null : round(mau, 2),
         stickiness: suppressed ? null : round(ratio(dau, mau)),
         contributionsPerActive: suppressed ? null : round(ratio(block.contributions ?? 0, people), 2),
@@ -406,8 +469,8 @@ export class EngagementReports {
     const rows: { bucket: string | null; n: string; others: string }[] = await this.db.manager.query(
       `WITH params AS (SELECT $2::uuid AS space_id, $6::uuid AS customer_account_id)
        SELECT date_trunc($5, day)::date::text AS bucket,
-              count(DISTINCT person_id) FILTER (WHERE ${segmentSql(scope.segment)}) AS n,
-              count(DISTINCT person_id) FILTER (WHERE NOT (${segmentSql(scope.segment)})) AS others
+              count(DISTINCT person_id) FILTER (WHERE ${segmentSql(scope.segment, VISITOR_IS_CUSTOMER)}) AS n,
+              count(DISTINCT person_id) FILTER (WHERE NOT (${segmentSql(scope.segment, VISITOR_IS_CUSTOMER)})) AS others
        FROM engagement_visits WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
        GROUP BY GROUPING SETS ((date_trunc($5, day)), ())`,
       params,
@@ -632,91 +695,111 @@ export class EngagementReports {
 
   /**
    * Employees vs customers, per customer company, per space: each row suppressed on its own people and on
-   * the people a neighbouring report would add (the other kind, the other companies, the other spaces).
+   * the people a neighbouring report would add (the other kind, the other companies, the organization beside
+   * the space).
    */
-  private async breakdown(scope: ReportScope, params: unknown[], w: Weights) {
-    const inScope = scope.spaceId ? 'space_id = $2::uuid' : 'true';
-    const total = (k: string) => `coalesce(sum(${k}), 0) AS ${k}`;
-    // Per person and space over the period first (a few rows per person), then per kind, company and space.
-    const rows: Record<string, unknown>[] = await this.db.manager.query(
-      `WITH params AS (SELECT $2::uuid AS space_id),
-       ps AS MATERIALIZED (
-         SELECT person_id, space_id, bool_or(actor_kind = 'CUSTOMER') AS customer,
-                min(customer_account_id::text) AS account, bool_or(${inScope}) AS inside,
-                ${COUNT_KEYS.map(total).join(', ')}
-         FROM engagement_person_daily WHERE organization_id = $1::uuid AND day BETWEEN $3::date AND $4::date
-         GROUP BY person_id, space_id
-       ), persons AS MATERIALIZED (
-         SELECT person_id, bool_or(customer) AS customer, min(account) AS account,
-                bool_or(inside) AS inside_any, bool_or(NOT inside) AS outside_any,
-                CASE WHEN count(*) = 1 THEN min(space_id::text) END AS only_space,
-                ${COUNT_KEYS.map((k) => `coalesce(sum(${k}) FILTER (WHERE inside), 0) AS ${k}`).join(', ')}
-         FROM ps GROUP BY person_id
-       )
-       SELECT 'kind' AS dim, customer::text AS key, ${COUNT_KEYS.map(total).join(', ')},
-              count(*) FILTER (WHERE inside_any) AS people, count(*) FILTER (WHERE outside_any) AS outside
-       FROM persons GROUP BY customer
-       UNION ALL
-       SELECT 'account', account, ${COUNT_KEYS.map(total).join(', ')},
-              count(*) FILTER (WHERE inside_any), count(*) FILTER (WHERE outside_any)
-       FROM persons WHERE customer AND account IS NOT NULL GROUP BY account
-       UNION ALL
-       SELECT 'space', s.space_id::text, ${COUNT_KEYS.map((k) => `s.${k}`).join(', ')}, s.people,
-              (SELECT count(*) FROM persons) - coalesce(o.alone, 0)
-       FROM (SELECT space_id, ${COUNT_KEYS.map(total).join(', ')}, count(*) AS people FROM ps WHERE inside GROUP BY space_id) s
-       LEFT JOIN (SELECT only_space, count(*) AS alone FROM persons WHERE only_space IS NOT NULL GROUP BY only_space) o
-         ON o.only_space = s.space_id::text`,
-      params.slice(0, 4),
-    );
-    const of = (dim: string) => rows.filter((r) => r.dim === dim);
-    const kinds = of('kind');
-    const peopleOf = (customer: boolean) => num(kinds.find((r) => r.key === String(customer))?.people);
+  private async breakdown(
+    scope: ReportScope,
+    kinds: { mine: Record<string, unknown>[]; org: Record<string, unknown>[] },
+    w: Weights,
+  ) {
+    const inSpace = scope.spaceId !== null;
+    const peopleWhere = (rows: Record<string, unknown>[], keep: (r: Record<string, unknown>) => boolean) =>
+      rows.filter(keep).reduce((s, r) => s + num(r.people), 0);
+    const sumsWhere = (rows: Record<string, unknown>[], keep: (r: Record<string, unknown>) => boolean) =>
+      countsOf(Object.fromEntries(COUNT_KEYS.map((k) => [k, rows.filter(keep).reduce((s, r) => s + num(r[k]), 0)])));
+    const ofKind = (customer: boolean) => (r: Record<string, unknown>) => r.customer === customer;
+    const ofAccount = (id: string) => (r: Record<string, unknown>) => r.customer === true && r.account === id;
+    // In a space, the organization's people of the same group minus the space's.
+    const beside = (keep: (r: Record<string, unknown>) => boolean, people: number) =>
+      inSpace ? [Math.max(peopleWhere(kinds.org, keep) - people, 0)] : [];
+
     const split = (['EMPLOYEES', 'CUSTOMERS'] as const).map((segment) => {
       const customer = segment === 'CUSTOMERS';
-      const r = kinds.find((k) => k.key === String(customer)) ?? {};
-      const complements = [peopleOf(!customer), ...(scope.spaceId ? [num(r.outside)] : [])];
-      const suppressed = suppressionOf(num(r.people), complements);
+      const people = peopleWhere(kinds.mine, ofKind(customer));
+      const suppressed = suppressionOf(people, [
+        peopleWhere(kinds.mine, ofKind(!customer)),
+        ...beside(ofKind(customer), people),
+      ]);
       return {
         segment,
         suppressed,
-        activePeople: suppressed ? null : num(r.people),
-        ...activity(countsOf(r), w, suppressed),
+        activePeople: suppressed ? null : people,
+        ...activity(sumsWhere(kinds.mine, ofKind(customer)), w, suppressed),
       };
     });
-    const customers = peopleOf(true);
+    const customers = peopleWhere(kinds.mine, ofKind(true));
     const names: { id: string; name: string }[] = await this.db.manager.query(
       'SELECT id, name FROM customer_accounts WHERE organization_id = $1 ORDER BY name',
       [scope.organizationId],
     );
     const accounts = names.map((a) => {
-      const r = of('account').find((x) => x.key === a.id) ?? {};
-      const people = num(r.people);
-      const suppressed = suppressionOf(people, [customers - people, ...(scope.spaceId ? [num(r.outside)] : [])]);
+      const people = peopleWhere(kinds.mine, ofAccount(a.id));
+      const suppressed = suppressionOf(people, [customers - people, ...beside(ofAccount(a.id), people)]);
       return {
         customerAccountId: a.id,
         name: a.name,
         suppressed,
         activePeople: suppressed ? null : people,
-        ...activity(countsOf(r), w, suppressed),
+        ...activity(sumsWhere(kinds.mine, ofAccount(a.id)), w, suppressed),
       };
     });
-    const spaceNames: { id: string; name: string }[] = await this.db.manager.query(
-      `SELECT id, name FROM spaces WHERE organization_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY name`,
-      [scope.organizationId, scope.spaceId],
+
+    // Per space: its people over the period from a bit per day (one row per person, space and year), its
+    // counts from the daily rollup.
+    const years = yearsOf(scope.from, scope.to);
+    const active = `bit_count(substring(active FROM $5::int FOR $6::int)) > 0`;
+    const people =
+      years.length === 1
+        ? `SELECT space_id, count(*) AS people FROM engagement_space_people
+           WHERE organization_id = $1::uuid AND ($2::uuid IS NULL OR space_id = $2::uuid) AND year = $7::int AND ${active}
+           GROUP BY space_id`
+        : `SELECT space_id, count(*) AS people FROM (
+             SELECT DISTINCT space_id, person_id FROM engagement_space_people
+             JOIN unnest($8::int[], $9::int[], $10::int[]) AS y(year, first, days) USING (year)
+             WHERE organization_id = $1::uuid AND ($2::uuid IS NULL OR space_id = $2::uuid)
+               AND bit_count(substring(active FROM y.first FOR y.days)) > 0) sp
+           GROUP BY space_id`;
+    const rows: Record<string, unknown>[] = await this.db.manager.query(
+      `WITH params AS (SELECT $5::int, $6::int, $7::int, $8::int[], $9::int[], $10::int[]),
+       people AS (${people}),
+       counts AS (
+         SELECT space_id, ${COUNT_KEYS.map((k) => `sum(${k}) AS ${k}`).join(', ')} FROM engagement_daily
+         WHERE organization_id = $1::uuid AND ($2::uuid IS NULL OR space_id = $2::uuid)
+           AND day BETWEEN $3::date AND $4::date
+         GROUP BY space_id
+       )
+       SELECT s.id::text AS space_id, s.name, coalesce(p.people, 0) AS people,
+              ${COUNT_KEYS.map((k) => `coalesce(c.${k}, 0) AS ${k}`).join(', ')}
+       FROM spaces s LEFT JOIN people p ON p.space_id = s.id LEFT JOIN counts c ON c.space_id = s.id
+       WHERE s.organization_id = $1::uuid AND ($2::uuid IS NULL OR s.id = $2::uuid)
+       ORDER BY s.name`,
+      [
+        scope.organizationId,
+        scope.spaceId,
+        scope.from,
+        scope.to,
+        years[0].first,
+        years[0].days,
+        years[0].year,
+        years.map((y) => y.year),
+        years.map((y) => y.first),
+        years.map((y) => y.days),
+      ],
     );
-    const spaces = spaceNames.map((s) => {
-      const r = of('space').find((x) => x.key === s.id) ?? {};
-      const suppressed = suppressionOf(num(r.people), [num(r.outside)]);
-      const c = countsOf(r);
+    const everyone = peopleWhere(kinds.org, () => true);
+    const spaces = rows.map((r) => {
+      const people = num(r.people);
+      const suppressed = suppressionOf(people, [Math.max(everyone - people, 0)]);
       return {
-        spaceId: s.id,
-        name: s.name,
+        spaceId: r.space_id as string,
+        name: r.name as string,
         suppressed,
-        activePeople: suppressed ? null : num(r.people),
-        score: suppressed ? null : round(scoreOf(c, w), 2),
+        activePeople: suppressed ? null : people,
+        score: suppressed ? null : round(scoreOf(countsOf(r), w), 2),
       };
     });
-    const votes = (customer: boolean) => num(kinds.find((r) => r.key === String(customer))?.votes);
+    const votes = (customer: boolean) => sumsWhere(kinds.mine, ofKind(customer)).votes;
     const allVotes = votes(true) + votes(false);
     const votesSuppressed = split.some((s) => s.suppressed);
     return {
