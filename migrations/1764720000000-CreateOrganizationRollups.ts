@@ -72,17 +72,20 @@ function rollupSql(withOrganization: boolean) {
   const tables = withOrganization
     ? 'engagement_daily, engagement_person_daily, engagement_org_person_daily, engagement_space_people'
     : 'engagement_daily, engagement_person_daily';
+  // The rebuilt rows are written in day order: reports read a range of days, and rows in hash order would
+  // spread a 90-day range over most of the table's pages (measured: 10,070 pages for 26,450 rows).
+  const order = (columns: string) => (withOrganization ? ` ORDER BY ${columns}` : '');
   const rebuild = `DECLARE n bigint;
      BEGIN
        LOCK TABLE ${tables} IN EXCLUSIVE MODE;
        TRUNCATE ${tables};
        INSERT INTO engagement_daily (organization_id, space_id, day, actor_kind, customer_account_id, ${COUNTS.join(', ')})
        SELECT organization_id, space_id, day, actor_kind, customer_account_id, ${sums('e')}
-       FROM engagement_events e GROUP BY 1, 2, 3, 4, 5;
+       FROM engagement_events e GROUP BY 1, 2, 3, 4, 5${order('day, space_id')};
        INSERT INTO engagement_person_daily (organization_id, space_id, day, person_id, actor_kind,
          customer_account_id, ${COUNTS.join(', ')})
        SELECT organization_id, space_id, day, actor_id, min(actor_kind), min(customer_account_id::text)::uuid, ${sums('e')}
-       FROM engagement_events e GROUP BY organization_id, space_id, day, actor_id;${
+       FROM engagement_events e GROUP BY organization_id, space_id, day, actor_id${order('day, space_id, actor_id')};${
          withOrganization
            ? `
        -- From the per-space rollup just built: a row per person and day instead of one per event.
@@ -90,10 +93,10 @@ function rollupSql(withOrganization: boolean) {
          ${COUNTS.join(', ')})
        SELECT organization_id, day, person_id, bool_or(actor_kind = 'CUSTOMER'), min(customer_account_id::text)::uuid,
               ${COUNTS.map((c) => `sum(${c})`).join(', ')}
-       FROM engagement_person_daily GROUP BY organization_id, day, person_id;
+       FROM engagement_person_daily GROUP BY organization_id, day, person_id ORDER BY organization_id, day, person_id;
        INSERT INTO engagement_space_people (organization_id, space_id, person_id, year, active)
        SELECT organization_id, space_id, person_id, extract(year FROM day)::smallint, bit_or(${dayBit('day')})
-       FROM engagement_person_daily GROUP BY 1, 2, 3, 4;`
+       FROM engagement_person_daily GROUP BY 1, 2, 3, 4 ORDER BY 4, 1, 2, 3;`
            : ''
        }
        SELECT count(*) INTO n FROM engagement_events;

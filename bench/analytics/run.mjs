@@ -189,6 +189,25 @@ const RAW = `
     AND ($4::uuid IS NULL OR space_id = $4) AND (NOT $5::boolean OR actor_kind = 'CUSTOMER')
   GROUP BY GROUPING SETS ((day), ())`;
 
+// And the rest of what the report answers, from the same raw events: distinct person-weeks and -months (WAU,
+// MAU), creators, each person's contributions (the top shares), people per kind (the split) and per space.
+const RAW_REST = `
+  WITH e AS MATERIALIZED (
+    SELECT day, actor_id, space_id, actor_kind, type FROM engagement_events
+    WHERE organization_id = $1 AND day BETWEEN $2::date AND $3::date
+  ), scoped AS (SELECT * FROM e WHERE $4::uuid IS NULL OR space_id = $4),
+  t AS (SELECT * FROM scoped WHERE NOT $5::boolean OR actor_kind = 'CUSTOMER')
+  SELECT
+    (SELECT count(DISTINCT (actor_id, date_trunc('week', day))) FROM t)::int AS week_people,
+    (SELECT count(DISTINCT (actor_id, date_trunc('month', day))) FROM t)::int AS month_people,
+    (SELECT count(DISTINCT actor_id) FILTER (WHERE type IN ('POST', 'IDEA')) FROM t)::int AS creators,
+    (SELECT json_agg(n ORDER BY n DESC) FROM (SELECT count(*)::int AS n FROM t WHERE type <> 'VIEW' GROUP BY actor_id) r)
+      AS ranked,
+    (SELECT json_agg(k) FROM (SELECT actor_kind = 'CUSTOMER' AS customer, count(DISTINCT actor_id)::int AS people
+                              FROM scoped GROUP BY 1) k) AS kinds,
+    (SELECT json_agg(x) FROM (SELECT s.name, count(DISTINCT actor_id)::int AS people
+                              FROM e JOIN spaces s ON s.id = e.space_id GROUP BY s.name) x) AS spaces`;
+
 const scoreOf = (r) =>
   Math.round(
     (r.posts * WEIGHTS.POST +
@@ -202,7 +221,7 @@ const scoreOf = (r) =>
 const contributionsOf = (r) => r.posts + r.ideas + r.comments + r.reactions + r.votes;
 
 /** Differences between the report (rollups, through the API) and the raw figures: per day and totals. */
-function compare(report, raw, days) {
+function compare(report, { rows: raw, rest }, from, days) {
   const diffs = [];
   const byDay = new Map(raw.filter((r) => !r.total).map((r) => [r.day, r]));
   for (const b of report.series) {
@@ -236,7 +255,38 @@ function compare(report, raw, days) {
   };
   for (const [k, v] of Object.entries(want))
     if (Math.abs(report.totals[k] - v) > 0.011) diffs.push(`total ${k}: report ${report.totals[k]}, raw ${v}`);
-  return { diffs, checked: report.series.filter((b) => !b.suppressed).length };
+  // The rest: WAU and MAU over the period's weeks and months, creators, the top 10 %'s share, split, spaces.
+  const starts = (unit) => {
+    const seen = new Set();
+    for (let d = 0; d < days; d++) {
+      const day = new Date(Date.parse(`${from}T00:00:00Z`) + d * DAY_MS);
+      if (unit === 'week') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+      else day.setUTCDate(1);
+      seen.add(day.getTime());
+    }
+    return seen.size;
+  };
+  const round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
+  const top = rest.ranked.slice(0, Math.ceil(rest.ranked.length * 0.1));
+  const share = top.reduce((a, b) => a + b, 0) / rest.ranked.reduce((a, b) => a + b, 0);
+  const checks = [
+    ['wau', report.totals.wau, round(rest.week_people / starts('week'), 2)],
+    ['mau', report.totals.mau, round(rest.month_people / starts('month'), 2)],
+    ['creators', report.participation.creators, rest.creators],
+    ['top10PercentShare', report.participation.top10PercentShare, round(share, 4)],
+    ...report.split
+      .filter((x) => !x.suppressed)
+      .map((x) => [
+        `split ${x.segment}`,
+        x.activePeople,
+        rest.kinds.find((k) => k.customer === (x.segment === 'CUSTOMERS'))?.people ?? 0,
+      ]),
+    ...report.spaces
+      .filter((x) => !x.suppressed)
+      .map((x) => [`space ${x.name}`, x.activePeople, rest.spaces.find((k) => k.name === x.name)?.people ?? 0]),
+  ];
+  for (const [k, got, v] of checks) if (Math.abs(got - v) > 0.011) diffs.push(`${k}: report ${got}, raw ${v}`);
+  return { diffs, checked: report.series.filter((b) => !b.suppressed).length, figures: checks.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -289,8 +339,10 @@ async function timeReport(f, v) {
 }
 async function timeRaw(f, v, from = f.from90) {
   const t0 = now();
-  const { rows } = await f.sql.query(RAW, [f.org, from, f.lastDay, v.space, v.customers]);
-  return { ms: now() - t0, rows };
+  const args = [f.org, from, f.lastDay, v.space, v.customers];
+  const { rows } = await f.sql.query(RAW, args);
+  const [rest] = (await f.sql.query(RAW_REST, args)).rows;
+  return { ms: now() - t0, rows, rest };
 }
 
 // Reports: warm-up, then rounds in which every fixture and variant runs the API and the raw query, the order
@@ -323,7 +375,7 @@ for (let round = 0; round < ROUNDS; round++) {
       r.raw.push(raw.ms);
       r.report.push(rep.ms);
       r.ratios.push(raw.ms / rep.ms);
-      if (round === 0) r.check = compare(rep.report, raw.rows, 90);
+      if (round === 0) r.check = compare(rep.report, raw, f.from90, 90);
     }
     f.raw30.push((await timeRaw(f, f.variants[0], f.from30)).ms);
   }
@@ -436,13 +488,13 @@ console.log(
     `${((now() - started) / 60000).toFixed(1)} min.\n`,
 );
 console.log(
-  '| events | report | engagementReport p50 | p95 | raw events SQL p50 | p95 | raw ÷ report (median of rounds) | days compared | agree |',
+  '| events | report | engagementReport p50 | p95 | raw events SQL p50 | p95 | raw ÷ report (median of rounds) | days and other figures compared | agree |',
 );
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of results.values()) {
   const agree = r.check.diffs.length ? `no: ${r.check.diffs.slice(0, 3).join('; ')}` : 'yes';
   console.log(
-    `| ${label(r.f.events)} | ${r.v.name} | ${ms(median(r.report))} | ${ms(percentile(r.report, 95))} | ${ms(median(r.raw))} | ${ms(percentile(r.raw, 95))} | ${fmt(median(r.ratios))} × | ${r.check.checked} | ${agree} |`,
+    `| ${label(r.f.events)} | ${r.v.name} | ${ms(median(r.report))} | ${ms(percentile(r.report, 95))} | ${ms(median(r.raw))} | ${ms(percentile(r.raw, 95))} | ${fmt(median(r.ratios))} × | ${r.check.checked} + ${r.check.figures} | ${agree} |`,
   );
 }
 console.log(

@@ -19,7 +19,9 @@ jest.setTimeout(180_000);
 const fmt = (n: number | null | undefined, digits = 2) =>
   n === null || n === undefined ? '–' : new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
 const pct = (n: number | null | undefined) =>
-  n === null || n === undefined ? '–' : new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(n);
+  n === null || n === undefined
+    ? '–'
+    : new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(n);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 describe('manager journeys', () => {
@@ -98,7 +100,13 @@ describe('manager journeys', () => {
     );
     return data.engagementReport as {
       series: { start: string; suppressed: string | null }[];
-      roe: { score: number | null; effortHours: number; effortCost: number; perHour: number | null; perCost: number | null };
+      roe: {
+        score: number | null;
+        effortHours: number;
+        effortCost: number;
+        perHour: number | null;
+        perCost: number | null;
+      };
       spaces: { name: string; suppressed: string | null; roe: { perHour: number | null } }[];
     };
   }
@@ -176,6 +184,17 @@ describe('manager journeys', () => {
     expect(await overall.textContent()).toContain('400');
 
     await screenshot(page, 'analytics-1280');
+
+    // Archiving, after a confirmation, takes the objective off the list (and out of the API's list).
+    page.once('dialog', (d) => void d.accept());
+    await objective.getByRole('button', { name: 'Archive (Faster support)' }).click();
+    await objective.waitFor({ state: 'detached' });
+    const left = await web.gql(
+      `query($org: ID!) { objectives(organizationId: $org, first: 10) { edges { node { title } } } }`,
+      { org: orgId },
+      managerToken,
+    );
+    expect(left.objectives.edges.map((e: { node: { title: string } }) => e.node.title)).not.toContain('Faster support');
     await context.close();
   });
 
@@ -207,7 +226,9 @@ describe('manager journeys', () => {
       page.waitForEvent('download'),
       activity.getByRole('button', { name: 'Download CSV (Activity over time)' }).click(),
     ]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv[0]).toBe(
       'start,suppressed,activePeople,contributors,dailyActive,posts,ideas,comments,reactions,votes,views,contributions,score,medianFirstResponseHours',
     );

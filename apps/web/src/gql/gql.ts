@@ -29,6 +29,7 @@ type Documents = {
     "\n  query AnalyticsObjectives($organizationId: ID!, $first: Int!, $after: String) {\n    objectives(organizationId: $organizationId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          description\n          kind\n          startsOn\n          endsOn\n          kpis {\n            ...AnalyticsKpiFields\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AnalyticsObjectivesDocument,
     "\n  mutation AnalyticsCreateObjective($input: CreateObjectiveInput!) {\n    createObjective(input: $input) {\n      objective {\n        id\n      }\n    }\n  }\n": typeof types.AnalyticsCreateObjectiveDocument,
     "\n  mutation AnalyticsRecordKpiValue($input: RecordKpiValueInput!) {\n    recordKpiValue(input: $input) {\n      kpi {\n        ...AnalyticsKpiFields\n      }\n    }\n  }\n": typeof types.AnalyticsRecordKpiValueDocument,
+    "\n  mutation AnalyticsArchiveObjective($input: UpdateObjectiveInput!) {\n    updateObjective(input: $input) {\n      objective {\n        id\n        archived\n      }\n    }\n  }\n": typeof types.AnalyticsArchiveObjectiveDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      accessToken\n      accessTokenExpiresAt\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      accessToken\n      accessTokenExpiresAt\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      user {\n        id\n        emailVerified\n      }\n    }\n  }\n": typeof types.VerifyEmailDocument,
@@ -124,6 +125,7 @@ const documents: Documents = {
     "\n  query AnalyticsObjectives($organizationId: ID!, $first: Int!, $after: String) {\n    objectives(organizationId: $organizationId, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          description\n          kind\n          startsOn\n          endsOn\n          kpis {\n            ...AnalyticsKpiFields\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AnalyticsObjectivesDocument,
     "\n  mutation AnalyticsCreateObjective($input: CreateObjectiveInput!) {\n    createObjective(input: $input) {\n      objective {\n        id\n      }\n    }\n  }\n": types.AnalyticsCreateObjectiveDocument,
     "\n  mutation AnalyticsRecordKpiValue($input: RecordKpiValueInput!) {\n    recordKpiValue(input: $input) {\n      kpi {\n        ...AnalyticsKpiFields\n      }\n    }\n  }\n": types.AnalyticsRecordKpiValueDocument,
+    "\n  mutation AnalyticsArchiveObjective($input: UpdateObjectiveInput!) {\n    updateObjective(input: $input) {\n      objective {\n        id\n        archived\n      }\n    }\n  }\n": types.AnalyticsArchiveObjectiveDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      accessToken\n      accessTokenExpiresAt\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      accessToken\n      accessTokenExpiresAt\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) {\n      user {\n        id\n        emailVerified\n      }\n    }\n  }\n": types.VerifyEmailDocument,
@@ -278,6 +280,10 @@ export function graphql(source: "\n  mutation AnalyticsCreateObjective($input: C
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AnalyticsRecordKpiValue($input: RecordKpiValueInput!) {\n    recordKpiValue(input: $input) {\n      kpi {\n        ...AnalyticsKpiFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AnalyticsRecordKpiValue($input: RecordKpiValueInput!) {\n    recordKpiValue(input: $input) {\n      kpi {\n        ...AnalyticsKpiFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AnalyticsArchiveObjective($input: UpdateObjectiveInput!) {\n    updateObjective(input: $input) {\n      objective {\n        id\n        archived\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AnalyticsArchiveObjective($input: UpdateObjectiveInput!) {\n    updateObjective(input: $input) {\n      objective {\n        id\n        archived\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -93,6 +93,17 @@ const RECORD_KPI_VALUE = graphql(`
   }
 `);
 
+const ARCHIVE_OBJECTIVE = graphql(`
+  mutation AnalyticsArchiveObjective($input: UpdateObjectiveInput!) {
+    updateObjective(input: $input) {
+      objective {
+        id
+        archived
+      }
+    }
+  }
+`);
+
 void KPI_FIELDS;
 
 type Objective = AnalyticsObjectivesQuery['objectives']['edges'][number]['node'];
@@ -178,6 +189,9 @@ function StatusBadge({ status }: { status: KpiStatus }) {
 function ObjectiveCard({ objective }: { objective: Objective }) {
   const { t } = useTranslation('analytics');
   const [entering, setEntering] = useState<string | null>(null);
+  // Archived objectives leave the list (their KPI values stay in the database and in past ROI).
+  const [archive, archiving] = useMutation(ARCHIVE_OBJECTIVE, { refetchQueries: ['AnalyticsObjectives'] });
+  const archiveError = toUiError(archiving.error);
   const kpiLabel = (k: Kpi) => `${k.name}${k.unit ? ` (${k.unit})` : ''}`;
   const rows: Row[] = objective.kpis.map((k) => ({
     key: k.id,
@@ -272,6 +286,21 @@ function ObjectiveCard({ objective }: { objective: Objective }) {
         {t(`kind.${objective.kind}`)} · {objective.startsOn} → {objective.endsOn}
         {objective.description ? ` · ${objective.description}` : ''}
       </p>
+      <div className="btn-row">
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={archiving.loading}
+          onClick={() => {
+            if (window.confirm(t('objectives.archiveConfirm', { title: objective.title })))
+              void archive({ variables: { input: { id: objective.id, archived: true } } }).catch(() => null);
+          }}
+        >
+          {t('objectives.archive')}
+          <span className="visually-hidden"> ({objective.title})</span>
+        </button>
+      </div>
+      <FormError message={archiveError?.message ?? null} />
     </ChartBlock>
   );
 }
