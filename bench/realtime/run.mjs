@@ -122,6 +122,8 @@ async function startRuche(name, adminUrl, redisUrl) {
     JWT_SECRET,
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     AUTH_THROTTLE_PER_MINUTE: '100000',
+    // Thousands of clients connect from this one address within a minute.
+    RATE_LIMIT_SOCKETS: '100000/100000',
     DIGEST_INTERVAL_MINUTES: '0',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'ruche-bench-')),
     LOG_LEVEL: 'info',

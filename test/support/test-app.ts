@@ -6,7 +6,7 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import request from 'supertest';
-import { loadConfig, type AppConfig } from '@ruche/config';
+import { loadConfig, RATE_LIMIT_BUCKETS, type AppConfig } from '@ruche/config';
 import { JobsTiming } from '@ruche/jobs';
 import { Clock } from '@ruche/kernel';
 import { createLogger } from '@ruche/observability';
@@ -73,6 +73,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     AUTH_THROTTLE_PER_MINUTE: '100000',
+    // Tests act fast, from one IP: limits out of the way (test/rate-limits.e2e-spec.ts sets low ones).
+    ...Object.fromEntries(RATE_LIMIT_BUCKETS.map((b) => [`RATE_LIMIT_${b.toUpperCase()}`, '100000/100000'])),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '5',
     // Tests run the digest job by hand.

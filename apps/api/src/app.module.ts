@@ -9,7 +9,14 @@ import { AuditModule, REQUEST_IP, REQUEST_USER_AGENT } from '@ruche/audit';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
 import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
-import { createErrorFormatter, createGraphQLContext, DomainErrorFilter, queryLimits } from '@ruche/graphql';
+import {
+  createErrorFormatter,
+  createGraphQLContext,
+  DomainErrorFilter,
+  queryLimits,
+  RateLimitModule,
+  RedisThrottlerStorage,
+} from '@ruche/graphql';
 import { identityEntities, IdentityModule } from '@ruche/identity';
 import { JobsModule } from '@ruche/jobs';
 import { MailModule } from '@ruche/mail';
@@ -21,6 +28,7 @@ import { EventsModule } from '@ruche/events';
 import { MediaModule } from '@ruche/media';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
+import { RATE_LIMITED_OPERATIONS } from './write-protection';
 
 export const entities = [...identityEntities];
 
@@ -79,7 +87,10 @@ export class AppModule {
         JobsModule.forRoot({ url: config.database.url, mode: config.jobs.mode }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'auth', ttl: 60_000, limit: config.signInProtection.throttlePerMinute }],
+          // One budget for every process when they share Redis; this process's memory otherwise.
+          ...(config.redisUrl && { storage: new RedisThrottlerStorage(config.redisUrl) }),
         }),
+        RateLimitModule.forRoot({ operations: RATE_LIMITED_OPERATIONS }),
         ...(parts.api ? [graphqlModule(config)] : []),
         AuthModule.register({ imports: [IdentityModule] }),
         IdentityModule,

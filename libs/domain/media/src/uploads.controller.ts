@@ -18,6 +18,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
 import { CurrentViewer, type Viewer } from '@ruche/auth';
+import { RateLimit } from '@ruche/graphql';
 import { badInput } from '@ruche/kernel';
 import { MAX_UPLOAD_BYTES, VARIANT_WIDTHS } from './images';
 import { Uploads, type UploadedImage, type VariantWidth } from './uploads.service';
@@ -63,6 +64,7 @@ export class UploadsController {
   constructor(private readonly uploads: Uploads) {}
 
   @Post()
+  @RateLimit('uploads')
   @UseInterceptors(
     MultipartErrors,
     // In memory (at most 10 MB): the bytes are checked and re-encoded before anything is written.

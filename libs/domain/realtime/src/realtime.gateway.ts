@@ -12,6 +12,7 @@ import { ClsService } from 'nestjs-cls';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { AccessTokenVerifier } from '@ruche/auth';
 import { Db } from '@ruche/database';
+import { RateLimits } from '@ruche/graphql';
 import { DomainError, parseGlobalId, toGlobalId } from '@ruche/kernel';
 import { SpaceAccess } from '@ruche/spaces';
 import { OutboxRelay, toRealtimeEvent, type OutboxEvent } from './outbox-relay';
@@ -38,6 +39,13 @@ const BURST = 40;
 const REPLAY_LIMIT = 5000;
 
 const fail = (code: string, message: string): Ack => ({ ok: false, code, message });
+/** A refused handshake: `connect_error` with the code as message, and `data: { code, retryAfter }`. */
+function connectError(error: unknown): Error {
+  if (!(error instanceof DomainError)) return new Error('SERVICE_UNAVAILABLE');
+  return Object.assign(new Error(error.code), {
+    data: { code: error.code, retryAfter: error.details.retryAfterSeconds },
+  });
+}
 
 /**
  * Namespace `/rt`. The handshake carries the access token in `auth.token` (never the URL); the server puts the
@@ -62,6 +70,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly db: Db,
     private readonly cls: ClsService,
     private readonly relay: OutboxRelay,
+    private readonly limits: RateLimits,
   ) {}
 
   afterInit(server: Server): void {
@@ -70,10 +79,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.verifier.verify(socket.handshake.auth?.token).then(
         (verified) => {
           if (!verified) return next(new Error('UNAUTHENTICATED'));
-          const state: SocketState = { userId: verified.viewer.userId, tokens: BURST, refilledAt: Date.now() };
-          socket.data.ruche = state;
-          this.expireAt(socket, verified.expiresAt);
-          next();
+          // Connections per minute, per person and per IP (RATE_LIMIT_SOCKETS): connect_error RATE_LIMITED.
+          return this.limits.spend('sockets', { userId: verified.viewer.userId, ip: socket.handshake.address }).then(
+            () => {
+              const state: SocketState = { userId: verified.viewer.userId, tokens: BURST, refilledAt: Date.now() };
+              socket.data.ruche = state;
+              this.expireAt(socket, verified.expiresAt);
+              next();
+            },
+            (error: unknown) => next(connectError(error)),
+          );
         },
         () => next(new Error('UNAUTHENTICATED')),
       );

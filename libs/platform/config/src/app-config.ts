@@ -42,9 +42,26 @@ export class AppConfig {
     lockoutBaseMinutes: number;
     lockoutMaxMinutes: number;
   };
+  /**
+   * Requests per minute per person and per client IP for each abuse-prone action (RATE_LIMIT_*), counted in Redis
+   * when REDIS_URL is set (one budget for every process), in this process's memory otherwise.
+   */
+  readonly rateLimits!: Record<RateLimitBucket, { perPerson: number; perIp: number }>;
   readonly mail!: { transport: 'file' | 'smtp'; smtpUrl: string | undefined; from: string };
   readonly graphql!: { introspection: boolean };
 }
+
+export const RATE_LIMIT_BUCKETS = [
+  'posts',
+  'comments',
+  'reactions',
+  'votes',
+  'invitations',
+  'search',
+  'uploads',
+  'sockets',
+] as const;
+export type RateLimitBucket = (typeof RATE_LIMIT_BUCKETS)[number];
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -108,6 +125,16 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       lockoutWindowMinutes: e.LOCKOUT_WINDOW_MINUTES,
       lockoutBaseMinutes: e.LOCKOUT_BASE_MINUTES,
       lockoutMaxMinutes: e.LOCKOUT_MAX_MINUTES,
+    },
+    rateLimits: {
+      posts: e.RATE_LIMIT_POSTS,
+      comments: e.RATE_LIMIT_COMMENTS,
+      reactions: e.RATE_LIMIT_REACTIONS,
+      votes: e.RATE_LIMIT_VOTES,
+      invitations: e.RATE_LIMIT_INVITATIONS,
+      search: e.RATE_LIMIT_SEARCH,
+      uploads: e.RATE_LIMIT_UPLOADS,
+      sockets: e.RATE_LIMIT_SOCKETS,
     },
     mail: { transport: e.MAIL_TRANSPORT ?? (production ? 'smtp' : 'file'), smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     graphql: { introspection: e.GRAPHQL_INTROSPECTION ?? !production },

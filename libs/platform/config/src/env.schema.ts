@@ -3,6 +3,15 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** `<per person>/<per IP>` requests per minute, e.g. `30/300`. */
+const rateLimit = z
+  .string()
+  .regex(/^\d{1,9}\/\d{1,9}$/, 'must be <per person>/<per IP> per minute, e.g. 30/300')
+  .transform((v) => {
+    const [perPerson, perIp] = v.split('/').map(Number) as [number, number];
+    return { perPerson, perIp };
+  })
+  .refine((l) => l.perPerson > 0 && l.perIp > 0, 'both limits must be positive');
 
 /**
  * Every environment variable the product reads. `.env.example` documents each one; keep both in step.
@@ -54,6 +63,14 @@ export const EnvSchema = z
     INVITATIONS_PER_DAY: positiveInt.default(50),
 
     AUTH_THROTTLE_PER_MINUTE: positiveInt.optional(),
+    RATE_LIMIT_POSTS: rateLimit.default({ perPerson: 30, perIp: 300 }),
+    RATE_LIMIT_COMMENTS: rateLimit.default({ perPerson: 60, perIp: 600 }),
+    RATE_LIMIT_REACTIONS: rateLimit.default({ perPerson: 120, perIp: 1200 }),
+    RATE_LIMIT_VOTES: rateLimit.default({ perPerson: 120, perIp: 1200 }),
+    RATE_LIMIT_INVITATIONS: rateLimit.default({ perPerson: 30, perIp: 300 }),
+    RATE_LIMIT_SEARCH: rateLimit.default({ perPerson: 60, perIp: 600 }),
+    RATE_LIMIT_UPLOADS: rateLimit.default({ perPerson: 30, perIp: 300 }),
+    RATE_LIMIT_SOCKETS: rateLimit.default({ perPerson: 30, perIp: 600 }),
     LOCKOUT_THRESHOLD: positiveInt.default(5),
     LOCKOUT_WINDOW_MINUTES: positiveInt.default(15),
     LOCKOUT_BASE_MINUTES: positiveInt.default(1),

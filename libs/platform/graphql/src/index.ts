@@ -8,3 +8,5 @@ export * from './domain-error.filter';
 export * from './node';
 export * from './node-registry';
 export * from './query-limits';
+export * from './rate-limits';
+export * from './redis-throttler.storage';
