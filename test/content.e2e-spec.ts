@@ -158,26 +158,69 @@ describe('posts, comments and reactions', () => {
     expect(gone.data!.post.revisions.edges).toEqual([]);
   });
 
-  it('pages every order without gaps or duplicates, pinned posts first in a space', async () => {
+  it('pages every order without gaps, duplicates or disorder, pinned posts first in a space, across spaces at home', async () => {
     const space = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Paging' })).id;
+    const other = (await createSpace(t, org.owner, org, { kind: 'INTERNAL', name: 'Paging too' })).id;
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await post(org.owner, space, { title: `p${i}` })).id);
+    for (let i = 0; i < 9; i++) ids.push((await post(org.owner, i % 3 === 2 ? other : space, { title: `p${i}` })).id);
+    // Scores that differ and tie: reactions from up to two people.
+    for (const [i, who] of [
+      [0, org.owner],
+      [0, employee],
+      [4, employee],
+      [5, org.owner],
+      [7, employee],
+    ] as const) {
+      await t.gql(
+        `mutation($input: ReactInput!) { react(input: $input) { post { id } } }`,
+        { input: { postId: ids[i], kind: 'LIKE' } },
+        who.accessToken,
+      );
+    }
     await t.gql(
       `mutation($input: PinPostInput!) { pinPost(input: $input) { post { pinned } } }`,
-      { input: { postId: ids[2] } },
+      { input: { postId: ids[3] } },
       org.owner.accessToken,
     );
-    for (const order of ['NEW', 'TOP', 'TRENDING']) {
-      const seen: string[] = [];
+    const feedQuery = `query($spaceId: ID, $order: FeedOrder, $first: Int!, $after: String) {
+      feed(spaceId: $spaceId, order: $order, first: $first, after: $after) {
+        edges { node { id pinned score createdAt } } pageInfo { hasNextPage endCursor } } }`;
+    const pages = async (spaceId: string | null, order: string) => {
+      const seen: { id: string; pinned: boolean; score: number; createdAt: string }[] = [];
       let after: string | null = null;
       do {
-        const page: any = await t.gql(FEED, { spaceId: space, order, first: 3, after }, org.owner.accessToken);
+        const page: any = await t.gql(feedQuery, { spaceId, order, first: 2, after }, org.owner.accessToken);
         expect(page.errors).toBeUndefined();
-        seen.push(...page.data.feed.edges.map((e: any) => e.node.id));
+        seen.push(...page.data.feed.edges.map((e: any) => e.node));
         after = page.data.feed.pageInfo.hasNextPage ? page.data.feed.pageInfo.endCursor : null;
       } while (after);
-      expect(seen[0]).toBe(ids[2]);
-      expect([...seen].sort()).toEqual([...ids].sort());
+      return seen;
+    };
+    const inSpace = ids.filter((_, i) => i % 3 !== 2);
+    for (const order of ['NEW', 'TOP', 'TRENDING']) {
+      const seen = await pages(space, order);
+      expect(seen[0].id).toBe(ids[3]);
+      expect(seen.map((p) => p.id).sort()).toEqual([...inSpace].sort());
+      const rest = seen.slice(1);
+      if (order === 'TOP') expect(rest.map((p) => p.score)).toEqual(rest.map((p) => p.score).sort((a, b) => b - a));
+      if (order === 'NEW')
+        expect(rest.map((p) => p.createdAt)).toEqual(
+          rest
+            .map((p) => p.createdAt)
+            .sort()
+            .reverse(),
+        );
+      // Home: every readable space, no pinning first; this organization's posts appear in the same order.
+      const home = (await pages(null, order)).filter((p) => ids.includes(p.id));
+      expect(home.map((p) => p.id).sort()).toEqual([...ids].sort());
+      if (order === 'TOP') expect(home.map((p) => p.score)).toEqual(home.map((p) => p.score).sort((a, b) => b - a));
+      if (order === 'NEW')
+        expect(home.map((p) => p.createdAt)).toEqual(
+          home
+            .map((p) => p.createdAt)
+            .sort()
+            .reverse(),
+        );
     }
   });
 

@@ -440,6 +440,34 @@ describe('row-level security, the second wall', () => {
       expect(await appPool.query(probe).then((r) => r.rows[0])).toEqual({ pid, viewer: '', spaces: 0 });
     });
 
+    // ruche_readable_spaces() answers once per transaction; what decides it changing must show at once.
+    it('the readable spaces a transaction remembers follow its own membership changes and its acting user', async () => {
+      const me = uuid(employeeB.id, 'User');
+      const privateB = (await t.sql.query(`SELECT id FROM spaces WHERE name = 'Beta board'`)).rows[0].id as string;
+      await asApp(me, async (c) => {
+        const readable = async () => (await c.query(`SELECT ruche_readable_spaces() AS ids`)).rows[0].ids as string[];
+        const spacesSeen = async () => (await c.query(`SELECT id FROM spaces`)).rows.map((r) => r.id as string);
+        expect(await readable()).not.toContain(privateB);
+        expect(await spacesSeen()).not.toContain(privateB);
+        // An owner adds them in this very transaction (as the owner would, through the app role's own grants).
+        await c.query(`SELECT set_config('ruche.user_id', $1, true)`, [uuid(orgB.owner.id, 'User')]);
+        await c.query(
+          `INSERT INTO space_memberships (space_id, user_id, role, created_at, updated_at) VALUES ($1, $2, 'MEMBER', now(), now())`,
+          [privateB, me],
+        );
+        await c.query(`SELECT set_config('ruche.user_id', $1, true)`, [me]);
+        expect(await readable()).toContain(privateB);
+        expect(await spacesSeen()).toContain(privateB);
+        // Someone else acting next in the transaction gets their own answer, not the remembered one.
+        await c.query(`SELECT set_config('ruche.user_id', $1, true)`, [uuid(customer.id, 'User')]);
+        expect(await readable()).toEqual([uuid(spaceA.hybrid, 'Space')]);
+      });
+      // A new transaction starts from nothing remembered.
+      expect(
+        await asApp(me, async (c) => (await c.query(`SELECT ruche_readable_spaces() AS ids`)).rows[0].ids),
+      ).not.toContain(privateB);
+    });
+
     // The same for the API's TypeORM pool: after requests, no connection still acts for their user.
     it("the API's own pooled connections carry no acting user between requests", async () => {
       const requests = await Promise.all(

@@ -21,7 +21,7 @@ describe('npm run seed:load (the analytics load fixture), at small scale', () =>
   let t: TestApp;
   let client: Client;
   let first: LoadResult;
-  const small = { ...LOAD_DEFAULTS, events: 20_000 };
+  const small = { ...LOAD_DEFAULTS, events: 20_000, posts: 3_000, comments: 3_000, reactions: 9_000 };
 
   const one = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0];
   /** Rows of each rollup that differ from the same grouping of the raw events (both ways). */
@@ -98,6 +98,42 @@ describe('npm run seed:load (the analytics load fixture), at small scale', () =>
     expect(mix.POST).toBeGreaterThan(mix.IDEA);
   });
 
+  it('writes posts with comments and reactions whose counters, score and rank are what the triggers keep', async () => {
+    expect(first).toMatchObject({ posts: 3_000 });
+    // About what was asked (drawn per post), and exactly what the rows say.
+    expect(first.comments / 3_000).toBeGreaterThan(0.8);
+    expect(first.comments / 3_000).toBeLessThan(1.2);
+    expect(first.reactions / 9_000).toBeGreaterThan(0.8);
+    expect(first.reactions / 9_000).toBeLessThan(1.2);
+    const wrong = await one(
+      `SELECT count(*) FILTER (WHERE p.comment_count <> c.n)::int AS comments,
+              count(*) FILTER (WHERE p.reaction_count <> r.n OR p.reaction_counts <> r.kinds)::int AS reactions,
+              count(*) FILTER (WHERE p.score <> p.reaction_count + 2 * p.comment_count + 2 * p.vote_count)::int AS score,
+              count(*) FILTER (WHERE abs(p.hot_rank - (log(greatest(p.score, 1)) + extract(epoch FROM p.created_at) / 45000)) > 1e-9)::int AS rank,
+              count(*) FILTER (WHERE (p.first_response_at IS NOT NULL) <> fr.answered)::int AS first_response,
+              count(*) FILTER (WHERE author.space_id IS NULL)::int AS authors_outside
+       FROM posts p
+       CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM comments WHERE post_id = p.id) c
+       CROSS JOIN LATERAL (SELECT coalesce(sum(k), 0)::int AS n, coalesce(jsonb_object_agg(kind, k) FILTER (WHERE kind IS NOT NULL), '{}') AS kinds
+                           FROM (SELECT kind, count(*)::int AS k FROM post_reactions WHERE post_id = p.id GROUP BY kind) x) r
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM comments x WHERE x.post_id = p.id AND NOT x.author_is_customer
+                             AND x.author_id IS DISTINCT FROM p.author_id AND (p.author_is_customer OR p.kind = 'QUESTION')) AS answered) fr
+       LEFT JOIN space_memberships author ON author.space_id = p.space_id AND author.user_id = p.author_id`,
+    );
+    expect(wrong).toEqual({ comments: 0, reactions: 0, score: 0, rank: 0, first_response: 0, authors_outside: 0 });
+    // Over 180 days, pinned announcements in spaces, ideas in the communities, the triggers back on.
+    const shape = await one(
+      `SELECT (max(created_at) - min(created_at)) > interval '170 days' AS spread,
+              count(*) FILTER (WHERE pinned_at IS NOT NULL)::int AS pinned, count(*) FILTER (WHERE kind = 'IDEA')::int AS ideas,
+              (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'comments'::regclass AND tgenabled = 'D') AS disabled
+       FROM posts`,
+    );
+    expect(shape.spread).toBe(true);
+    expect(shape.pinned).toBeGreaterThan(0);
+    expect(shape.ideas).toBeGreaterThan(0);
+    expect(shape.disabled).toBe(0);
+  });
+
   it('gives the manager a report that matches the raw events', async () => {
     const signIn = await t.gql(SIGN_IN, { input: { email: LOAD_MANAGER_EMAIL, password: LOAD_PASSWORD } });
     expect(signIn.errors).toBeUndefined();
@@ -129,6 +165,7 @@ describe('npm run seed:load (the analytics load fixture), at small scale', () =>
     expect(copied).toMatchObject({ created: true, events: 20_000, via: 'copy' });
     expect((await one(`SELECT count(*)::int AS n FROM engagement_events`)).n).toBe(20_000);
     expect((await one(`SELECT count(*)::int AS n FROM organizations`)).n).toBe(1);
+    expect((await one(`SELECT count(*)::int AS n FROM posts`)).n).toBe(3_000);
     expect(await disagreements()).toEqual({ person: 0, daily: 0 });
   });
 });

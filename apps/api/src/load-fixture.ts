@@ -1,5 +1,6 @@
 import { Algorithm, hash } from '@node-rs/argon2';
 import type { Client } from 'pg';
+import { CONTENT_DEFAULTS, insertContent } from './load-content';
 
 /**
  * The analytics performance fixture (`npm run seed:load`, `npm run bench:analytics`): one organization with
@@ -31,6 +32,10 @@ export interface LoadOptions {
   batch: number;
   /** Rebuild even when a fixture with these options is already there. */
   force?: boolean;
+  /** Posts over the last 180 days, with comments and reactions (load-content.ts); 0 for none. */
+  posts: number;
+  comments: number;
+  reactions: number;
 }
 
 export const LOAD_DEFAULTS: LoadOptions = {
@@ -40,6 +45,9 @@ export const LOAD_DEFAULTS: LoadOptions = {
   seed: 1,
   via: 'ingest',
   batch: 10_000,
+  posts: CONTENT_DEFAULTS.posts,
+  comments: CONTENT_DEFAULTS.comments,
+  reactions: CONTENT_DEFAULTS.reactions,
 };
 
 export interface LoadResult {
@@ -52,8 +60,12 @@ export interface LoadResult {
   firstDay: string;
   lastDay: string;
   via: LoadOptions['via'];
+  posts: number;
+  comments: number;
+  reactions: number;
   /** Seconds spent writing events (generation included), and the rebuild's share for `copy`. */
   eventSeconds: number;
+  contentSeconds: number;
   rebuildSeconds: number;
   totalSeconds: number;
 }
@@ -163,7 +175,7 @@ export function modelOf(options: Pick<LoadOptions, 'people' | 'spaces' | 'seed'>
     id: uuidOf(r),
     name: `${i < hybrid ? 'Community' : 'Team'} ${String(i + 1).padStart(3, '0')}`,
     kind: (i < hybrid ? 'HYBRID' : 'INTERNAL') as 'INTERNAL' | 'HYBRID',
-    visibility: (r() < 0.7 ? 'OPEN' : 'PRIVATE') as 'OPEN' | 'PRIVATE',
+    visibility: (r() < 0.15 ? 'OPEN' : 'PRIVATE') as 'OPEN' | 'PRIVATE',
     // Zipf-like: a few spaces get most of the traffic.
     popularity: 1 / Math.pow(1 + ((i * 7919) % options.spaces), 0.8),
     posts: Array.from({ length: 64 }, () => uuidOf(r)),
@@ -388,6 +400,10 @@ async function removeFixture(client: Client, log: (m: string) => void): Promise<
     } else {
       await client.query(`TRUNCATE engagement_events, ${ROLLUPS.join(', ')}`);
     }
+    const otherPosts = (await client.query(`SELECT 1 FROM posts WHERE organization_id <> $1 LIMIT 1`, [org.id])).rows
+      .length;
+    // Millions of posts go faster by TRUNCATE than by the organization's cascade.
+    if (!otherPosts) await client.query(`TRUNCATE posts CASCADE`);
     await client.query(`DELETE FROM organizations WHERE id = $1`, [org.id]);
     log('removed the previous load fixture');
   }
@@ -547,6 +563,14 @@ export async function fixtureState(client: Client) {
   const [{ spaces }] = (
     await client.query(`SELECT count(*)::int AS spaces FROM spaces WHERE organization_id = $1`, [org.id])
   ).rows;
+  const [content] = (
+    await client.query(
+      `SELECT count(*)::int AS posts, coalesce(sum(comment_count), 0)::int AS comments,
+              coalesce(sum(reaction_count), 0)::int AS reactions
+       FROM posts WHERE organization_id = $1`,
+      [org.id],
+    )
+  ).rows;
   return {
     organizationId: org.id as string,
     events: Number(stats.events),
@@ -554,6 +578,9 @@ export async function fixtureState(client: Client) {
     lastDay: stats.last_day as string | null,
     people: people as number,
     spaces: spaces as number,
+    posts: content.posts as number,
+    comments: content.comments as number,
+    reactions: content.reactions as number,
   };
 }
 
@@ -574,7 +601,9 @@ export async function buildLoadFixture(
     !options.force &&
     existing.events === options.events &&
     existing.people === options.people &&
-    existing.spaces === options.spaces
+    existing.spaces === options.spaces &&
+    // Posts are drawn, so comments and reactions are only about what was asked: the posts decide.
+    existing.posts === options.posts
   ) {
     return {
       created: false,
@@ -584,6 +613,7 @@ export async function buildLoadFixture(
       days: Math.round((Date.parse(existing.lastDay!) - Date.parse(existing.firstDay!)) / DAY_MS) + 1,
       via: options.via,
       eventSeconds: 0,
+      contentSeconds: 0,
       rebuildSeconds: 0,
       totalSeconds: (Date.now() - started) / 1000,
     };
@@ -654,8 +684,20 @@ export async function buildLoadFixture(
     rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
   }
   const eventSeconds = (Date.now() - eventsStarted) / 1000;
+  const contentStarted = Date.now();
+  const content = await insertContent(client, model.organizationId, model.spaces, {
+    posts: options.posts,
+    comments: options.comments,
+    reactions: options.reactions,
+    days: CONTENT_DEFAULTS.days,
+    seed: options.seed,
+  });
+  const contentSeconds = (Date.now() - contentStarted) / 1000;
+  if (content.posts) log(`${content.posts.toLocaleString('en')} posts written in ${contentSeconds.toFixed(1)} s`);
   // Fresh statistics and visibility maps, so reports are planned and measured as on a settled database.
   await client.query(`VACUUM (ANALYZE) ${ROLLUPS.join(', ')}`);
+  // A rebuilt fixture leaves the previous one's rows dead: policies read these tables on every request.
+  await client.query(`VACUUM (ANALYZE) users, organization_memberships, spaces, space_memberships, customer_accounts`);
   await client.query(`ANALYZE engagement_events`);
   return {
     created: true,
@@ -667,7 +709,9 @@ export async function buildLoadFixture(
     firstDay: written.firstDay,
     lastDay: written.lastDay,
     via: options.via,
+    ...content,
     eventSeconds,
+    contentSeconds,
     rebuildSeconds,
     totalSeconds: (Date.now() - started) / 1000,
   };

@@ -7,6 +7,7 @@ import { fixtureCommandConfig } from './dev-secrets';
 import { buildLoadFixture, LOAD_DEFAULTS, LOAD_MANAGER_EMAIL, LOAD_PASSWORD, type LoadOptions } from './load-fixture';
 
 const USAGE = `npm run seed:load -- [--events N] [--people N] [--spaces N] [--days N] [--seed N]
+                         [--posts N] [--comments N] [--reactions N]
                          [--via ingest|copy] [--batch N] [--force]`;
 
 /**
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       via: { type: 'string' },
       batch: { type: 'string' },
+      posts: { type: 'string' },
+      comments: { type: 'string' },
+      reactions: { type: 'string' },
       force: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -35,12 +39,14 @@ async function main(): Promise<void> {
   const int = (v: string | undefined, fallback: number | undefined, name: string) => {
     if (v === undefined) return fallback;
     const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
+    if (!Number.isInteger(n) || n < (['posts', 'comments', 'reactions'].includes(name) ? 0 : 1))
+      throw new Error(`--${name} must be a whole number (0 allowed for posts, comments and reactions)\n${USAGE}`);
     return n;
   };
   if (values.via !== undefined && values.via !== 'ingest' && values.via !== 'copy') {
     throw new Error(`--via is ingest or copy\n${USAGE}`);
   }
+  const posts = int(values.posts, LOAD_DEFAULTS.posts, 'posts')!;
   const options: LoadOptions = {
     events: int(values.events, LOAD_DEFAULTS.events, 'events')!,
     people: int(values.people, LOAD_DEFAULTS.people, 'people')!,
@@ -50,6 +56,10 @@ async function main(): Promise<void> {
     via: (values.via as LoadOptions['via'] | undefined) ?? LOAD_DEFAULTS.via,
     batch: int(values.batch, LOAD_DEFAULTS.batch, 'batch')!,
     force: values.force,
+    posts,
+    // Comments and reactions follow the posts (1 and 3 per post) unless given.
+    comments: int(values.comments, posts, 'comments')!,
+    reactions: int(values.reactions, 3 * posts, 'reactions')!,
   };
 
   const config = await fixtureCommandConfig(
@@ -70,6 +80,8 @@ async function main(): Promise<void> {
       process.stdout.write(
         result.created
           ? `Load fixture built: ${result.events.toLocaleString('en')} events, ${result.people} people, ${result.spaces} spaces, ` +
+              `${result.posts.toLocaleString('en')} posts, ${result.comments.toLocaleString('en')} comments, ` +
+              `${result.reactions.toLocaleString('en')} reactions (${result.contentSeconds.toFixed(1)} s), ` +
               `${result.days} days (${result.firstDay} to ${result.lastDay}) via ${result.via} in ${result.totalSeconds.toFixed(1)} s ` +
               `(events ${result.eventSeconds.toFixed(1)} s, ${rate?.toLocaleString('en')} events/s` +
               `${result.via === 'copy' ? `, of which rebuild ${result.rebuildSeconds.toFixed(1)} s` : ''}).\n`

@@ -1,30 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  toConnection,
-  type Connection,
-  type ConnectionArgs,
-  type CursorPart,
-} from '@ruche/graphql';
+import { cursorTimestampSql, decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { badInput, Clock, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
-import { checkItemState, readableSpaceIdsSql, visibleContentSql, type ReactionKind } from '@ruche/policy';
+import { checkItemState, type ReactionKind } from '@ruche/policy';
 import { Uploads } from '@ruche/media';
 import { ContentAccess } from './content-access';
 import { renderMarkdown } from './markdown';
 import { Mentions } from './mentions';
 import { NewcomerLimits } from './newcomers';
 import type { CreatePostInput, FeedArgs, UpdatePostInput } from './post.inputs';
-import { Post, PostRevision, postSelectSql, stateOf, type FeedOrder, type PostRow } from './post.types';
-
-/** Keyset of each order: pinned first in a space feed, then the order's key, then the id (all descending). */
-const ORDER_KEY: Record<FeedOrder, { column: string; cursor: string; part: CursorPart }> = {
-  NEW: { column: 'p.created_at', cursor: cursorTimestampSql('p.created_at'), part: 'timestamp' },
-  TOP: { column: 'p.score', cursor: 'p.score', part: 'number' },
-  TRENDING: { column: 'p.hot_rank', cursor: 'p.hot_rank', part: 'number' },
-};
+import { feedCursorParts, feedStatement } from './feed.query';
+import { Post, PostRevision, stateOf, type PostRow } from './post.types';
 
 const normalizeTags = (tags: string[] | undefined) => [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()))];
 
@@ -177,36 +164,24 @@ export class PostsService {
     args: FeedArgs,
     only?: { kind: 'IDEA'; status?: string; campaignId?: string },
   ): Promise<Connection<Post>> {
-    const order = ORDER_KEY[args.order ?? 'NEW'];
-    const after = args.after ? decodeCursor(args.after, ['number', order.part, 'uuid']) : null;
+    const order = args.order ?? 'NEW';
+    const after = args.after ? decodeCursor(args.after, feedCursorParts(order)) : null;
     return this.db.transaction(async () => {
       const spaceId = args.spaceId ? fromGlobalId(args.spaceId, 'Space') : null;
       if (spaceId) await this.access.inSpace(viewerId, spaceId, 'post.read');
-      const campaignId = only?.campaignId ? fromGlobalId(only.campaignId, 'Campaign') : null;
-      const pinned = spaceId && !only ? '(p.pinned_at IS NOT NULL)::int' : '0::int';
-      const rows: (PostRow & { k_pinned: number; k_order: string | number })[] = await this.db.manager.query(
-        `SELECT ${pinned} AS k_pinned, ${order.cursor} AS k_order, ${postSelectSql('$1')}
-         WHERE ${spaceId ? 'p.space_id = $2' : `p.space_id IN ${readableSpaceIdsSql('$1')} AND $2::uuid IS NULL`}
-           AND p.deleted_at IS NULL AND ${visibleContentSql('p', '$1')}
-           AND ($3::text IS NULL OR $3 = ANY (p.tags))
-           AND ($4::text IS NULL OR p.kind = $4) AND ($5::text IS NULL OR p.idea_status = $5)
-           AND ($6::uuid IS NULL OR p.campaign_id = $6)
-           AND ($7::int IS NULL OR (${pinned}, ${order.column}, p.id) < ($7::int, $8::${order.part === 'timestamp' ? 'timestamptz' : 'float8'}, $9::uuid))
-         ORDER BY ${pinned} DESC, ${order.column} DESC, p.id DESC
-         LIMIT $10`,
-        [
-          viewerId,
-          spaceId,
-          args.tag?.toLowerCase() ?? null,
-          only?.kind ?? null,
-          only?.status ?? null,
-          campaignId,
-          after?.[0] ?? null,
-          after?.[1] ?? null,
-          after?.[2] ?? null,
-          args.first + 1,
-        ],
-      );
+      const { sql, params } = feedStatement({
+        viewerId,
+        order,
+        spaceId,
+        pinnedFirst: spaceId !== null && !only,
+        ideas: only?.kind === 'IDEA',
+        status: only?.status,
+        campaignId: only?.campaignId ? fromGlobalId(only.campaignId, 'Campaign') : null,
+        tag: args.tag?.toLowerCase(),
+        after,
+        limit: args.first + 1,
+      });
+      const rows = await this.db.prepared<PostRow & { k_pinned: number; k_order: string | number }>(sql, params);
       return toConnection(
         rows,
         args,
