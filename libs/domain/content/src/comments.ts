@@ -8,6 +8,7 @@ import {
   Node,
   cursorTimestampSql,
   decodeCursor,
+  MultilineText,
   toConnection,
   type Connection,
   type ConnectionArgs,
@@ -79,14 +80,14 @@ export class AddCommentInput {
   @IsString()
   @MaxLength(200)
   parentId?: string;
-  @Field() @IsString() @Length(1, 20_000) body!: string;
+  @MultilineText() @Field() @IsString() @Length(1, 20_000) body!: string;
   @OptionalIds(20, MENTIONS_DESCRIPTION) mentions?: string[];
 }
 
 @InputType()
 export class UpdateCommentInput {
   @Field(() => ID) @IsString() @MaxLength(200) commentId!: string;
-  @Field() @IsString() @Length(1, 20_000) body!: string;
+  @MultilineText() @Field() @IsString() @Length(1, 20_000) body!: string;
 }
 
 interface CommentRow {

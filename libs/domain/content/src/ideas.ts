@@ -24,6 +24,7 @@ import {
   ConnectionType,
   cursorTimestampSql,
   decodeCursor,
+  MultilineText,
   Node,
   toConnection,
   type Connection,
@@ -74,7 +75,12 @@ const CampaignConnection = ConnectionType(Campaign);
 export class CreateCampaignInput {
   @Field(() => ID) @IsString() @MaxLength(200) spaceId!: string;
   @Field() @IsString() @Length(1, 200) @Matches(/\S/, { message: 'must not be blank' }) title!: string;
-  @Field() @IsString() @Length(1, 2000) @Matches(/\S/, { message: 'must not be blank' }) question!: string;
+  @MultilineText()
+  @Field()
+  @IsString()
+  @Length(1, 2000)
+  @Matches(/\S/, { message: 'must not be blank' })
+  question!: string;
   @Field({ nullable: true, description: 'Defaults to now.' }) @IsOptional() @Type(() => Date) @IsDate() startsAt?: Date;
   @Field() @Type(() => Date) @IsDate() deadline!: Date;
 }

@@ -28,6 +28,7 @@ import {
   toConnection,
   type Connection,
   type GraphQLContext,
+  MultilineText,
 } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
 import { badInput, Clock, conflict, fromGlobalId, notFound, toGlobalId } from '@ruche/kernel';
@@ -102,7 +103,7 @@ export class ReportContentInput {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) postId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) commentId?: string;
   @Field(() => ReportReasonEnum) @IsIn(REPORT_REASONS) reason!: ReportReason;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) details?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) details?: string;
 }
 
 @ArgsType()
@@ -118,7 +119,7 @@ export class ModerationQueueArgs extends ConnectionArgs {
 export class ResolveReportInput {
   @Field(() => ID) @IsString() @MaxLength(200) reportId!: string;
   @Field(() => ModerationActionEnum) @IsIn(MODERATION_ACTIONS) action!: ModerationAction;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 2000) note?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 2000) note?: string;
   @Field(() => Int, { nullable: true, description: `SUSPEND: days (default ${SUSPENSION_DAYS.default}).` })
   @IsOptional()
   @IsInt()

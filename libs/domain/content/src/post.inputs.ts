@@ -14,7 +14,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { ConnectionArgs } from '@ruche/graphql';
+import { ConnectionArgs, MultilineText } from '@ruche/graphql';
 import {
   IDEA_STATUSES,
   POST_KINDS,
@@ -63,7 +63,11 @@ export class CreatePostInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) spaceId!: string;
   @Field(() => PostKindEnum, { defaultValue: 'DISCUSSION' }) @IsOptional() @IsIn(POST_KINDS) kind!: PostKind;
   @Field() @IsString() @Length(1, 200) @Matches(/\S/, { message: 'must not be blank' }) title!: string;
-  @Field({ description: 'Markdown. Raw HTML is shown as text.' }) @IsString() @MaxLength(40_000) body!: string;
+  @MultilineText()
+  @Field({ description: 'Markdown. Raw HTML is shown as text.' })
+  @IsString()
+  @MaxLength(40_000)
+  body!: string;
   @OptionalTags('Up to 10 tags: letters, digits, - and _.') tags?: string[];
   @OptionalIds(10, IMAGES_DESCRIPTION) imageIds?: string[];
   @OptionalIds(20, MENTIONS_DESCRIPTION) mentions?: string[];
@@ -83,7 +87,7 @@ export class UpdatePostInput {
   @Length(1, 200)
   @Matches(/\S/, { message: 'must not be blank' })
   title?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(40_000) body?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(40_000) body?: string;
   @OptionalTags() tags?: string[];
   @OptionalIds(10, IMAGES_DESCRIPTION) imageIds?: string[];
   @OptionalIds(20, `${MENTIONS_DESCRIPTION} Replaces the list; only new ones are notified.`) mentions?: string[];
@@ -132,6 +136,7 @@ export class IdeasArgs extends ConnectionArgs {
 export class ChangeIdeaStatusInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) ideaId!: string;
   @Field(() => IdeaStatusEnum) @IsIn(IDEA_STATUSES) status!: IdeaStatus;
+  @MultilineText()
   @Field({ description: 'Why: shown to the submitter, voters and commenters.' })
   @IsString()
   @Length(1, 5000)
@@ -151,5 +156,5 @@ export class MergeIdeasInput {
   @MaxLength(ID_MAX)
   sourceId!: string;
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) targetId!: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 5000) note?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 5000) note?: string;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '@ruche/database';
 import { decodeCursor, toConnection, type Connection, type ConnectionArgs } from '@ruche/graphql';
 import { Memberships } from '@ruche/identity';
-import { DomainError, enforce, fromGlobalId, notFound } from '@ruche/kernel';
+import { DomainError, enforce, fromGlobalId, normalizeDomain, notFound } from '@ruche/kernel';
 import { decideOrgAction, readableSpaceIdsSql } from '@ruche/policy';
 import type { CreateCustomerAccountInput } from './space.inputs';
 import { CustomerAccount } from './space.types';
@@ -28,7 +28,7 @@ export class CustomerAccountsService {
         const [row]: AccountRow[] = await this.db.manager.query(
           `INSERT INTO customer_accounts (organization_id, name, domain) VALUES ($1, $2, $3)
            RETURNING id, name, domain, created_at`,
-          [orgId, input.name.trim(), input.domain?.toLowerCase() ?? null],
+          [orgId, input.name.trim(), input.domain === undefined ? null : normalizeDomain(input.domain)],
         );
         return CustomerAccount.from(row!);
       } catch (error) {

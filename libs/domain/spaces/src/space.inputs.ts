@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ConnectionArgs } from '@ruche/graphql';
+import { ConnectionArgs, MultilineText, NameText } from '@ruche/graphql';
 import { SPACE_KINDS, SPACE_VISIBILITIES, type SpaceKind, type SpaceVisibility } from '@ruche/policy';
 import { SpaceKindEnum, SpaceRoleEnum, SpaceVisibilityEnum } from './space.types';
 
@@ -23,10 +23,11 @@ const ID_MAX = 200;
 export class CreateSpaceInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) organizationId!: string;
   @Field() @IsString() @Length(1, 120) name!: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @Field(() => SpaceKindEnum) @IsIn(SPACE_KINDS) kind!: SpaceKind;
   @Field(() => SpaceVisibilityEnum) @IsIn(SPACE_VISIBILITIES) visibility!: SpaceVisibility;
   @Field({ nullable: true, defaultValue: false }) @IsOptional() @IsBoolean() membersCanInvite?: boolean;
+  @MultilineText()
   @Field({
     nullable: true,
     description: 'Hybrid spaces: the consent text customers accept (a default is used otherwise).',
@@ -41,13 +42,13 @@ export class CreateSpaceInput {
 export class UpdateSpaceInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) spaceId!: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 120) name?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @Field(() => SpaceVisibilityEnum, { nullable: true })
   @IsOptional()
   @IsIn(SPACE_VISIBILITIES)
   visibility?: SpaceVisibility;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() membersCanInvite?: boolean;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(20, 10_000) consentText?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @Length(20, 10_000) consentText?: string;
 }
 
 @ArgsType()
@@ -97,6 +98,7 @@ export class InviteToSpaceInput {
   @IsString()
   @MaxLength(ID_MAX)
   customerAccountId?: string;
+  @MultilineText()
   @Field({ nullable: true, description: 'A personal note included in the e-mail.' })
   @IsOptional()
   @IsString()
@@ -134,7 +136,7 @@ export class RenewConsentInput {
 @InputType()
 export class CreateCustomerAccountInput {
   @Field(() => ID) @IsString() @MaxLength(ID_MAX) organizationId!: string;
-  @Field() @IsString() @Length(1, 120) name!: string;
+  @NameText() @Field() @IsString() @Length(1, 120) name!: string;
   @Field({ nullable: true, description: "The company's e-mail domain: invitees in it are linked automatically." })
   @IsOptional()
   @IsString()

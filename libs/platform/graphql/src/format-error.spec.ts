@@ -20,7 +20,10 @@ describe('createErrorFormatter', () => {
 
   it('masks anything unexpected, with a request id, and logs it', () => {
     const secret = new Error('relation "users" does not exist at 10.0.0.5');
-    const out = format({ message: secret.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['…'] } }, wrap(secret));
+    const out = format(
+      { message: secret.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['…'] } },
+      wrap(secret),
+    );
     expect(out.message).toBe('Internal server error');
     expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-123' });
     expect(logged).toContain(secret);
@@ -32,6 +35,12 @@ describe('createErrorFormatter', () => {
       new GraphQLError('Cannot query field "nope"'),
     );
     expect(out.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+
+  it("answers graphql-js's variable error limit as the client's error, not an internal one", () => {
+    const limit = new GraphQLError('Too many errors processing variables, error limit reached. Execution aborted.');
+    const out = format({ message: limit.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, limit);
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 
   it('turns a lost database into SERVICE_UNAVAILABLE', () => {

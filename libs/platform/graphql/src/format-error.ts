@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, type ErrorCode } from '@ruche/kernel';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Codes Apollo itself produces before our code runs; they are safe to pass through as they are. */
 const APOLLO_CODES = new Set([
@@ -63,6 +63,9 @@ export function createErrorFormatter(deps: ErrorFormatterDeps) {
         extensions: { code: 'SERVICE_UNAVAILABLE', requestId: deps.requestId() },
       };
     }
+    if (isVariableErrorLimit(original)) {
+      return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     const apolloCode = formatted.extensions?.code;
     if (typeof apolloCode === 'string' && APOLLO_CODES.has(apolloCode)) {
       return { ...base, message: formatted.message, extensions: { code: apolloCode } };
@@ -71,6 +74,14 @@ export function createErrorFormatter(deps: ErrorFormatterDeps) {
     deps.logUnexpected(original, requestId);
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
   };
+}
+
+/**
+ * graphql-js stops coercing variables after 50 errors by throwing (the others are returned), so Apollo does
+ * not mark it as the client's: it is, like the 50 before it.
+ */
+function isVariableErrorLimit(error: unknown): boolean {
+  return error instanceof GraphQLError && /^Too many errors processing variables/.test(error.message);
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

@@ -3,3 +3,4 @@ export * from './clock';
 export * from './tokens';
 export * from './email';
 export * from './global-id';
+export * from './text';

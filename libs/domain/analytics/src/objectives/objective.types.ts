@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ConnectionArgs } from '@ruche/graphql';
+import { ConnectionArgs, MultilineText } from '@ruche/graphql';
 import { DATE_PATTERN } from '../reports/engagement-report.types';
 
 export const OBJECTIVE_KINDS = ['SALES', 'CUSTOMER_CARE', 'AWARENESS', 'INNOVATION'] as const;
@@ -148,7 +148,7 @@ export class KpiInput {
 export class CreateObjectiveInput {
   @Field(() => ID) @IsString() @MaxLength(200) organizationId!: string;
   @Field() @IsString() @MinLength(1) @MaxLength(200) title!: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @Field(() => ObjectiveKindEnum) @IsEnum(ObjectiveKindEnum) kind!: ObjectiveKind;
   @Field({ description: 'YYYY-MM-DD' }) @Matches(DATE_PATTERN) startsOn!: string;
   @Field({ description: 'YYYY-MM-DD, on or after startsOn' }) @Matches(DATE_PATTERN) endsOn!: string;
@@ -163,7 +163,7 @@ export class CreateObjectiveInput {
 export class UpdateObjectiveInput {
   @Field(() => ID) @IsString() @MaxLength(200) id!: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @Field(() => ObjectiveKindEnum, { nullable: true }) @IsOptional() @IsEnum(ObjectiveKindEnum) kind?: ObjectiveKind;
   @Field({ nullable: true }) @IsOptional() @Matches(DATE_PATTERN) startsOn?: string;
   @Field({ nullable: true }) @IsOptional() @Matches(DATE_PATTERN) endsOn?: string;
@@ -186,7 +186,7 @@ export class RecordKpiValueInput {
   @Matches(DATE_PATTERN)
   periodStart!: string;
   @Field(() => Float) @IsNumber() @Min(-1e12) @Max(1e12) value!: number;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
 }
 
 @InputType()
@@ -196,7 +196,7 @@ export class LogEffortInput {
   @Field({ description: 'YYYY-MM-DD, on or after periodStart' }) @Matches(DATE_PATTERN) periodEnd!: string;
   @Field(() => Float) @IsNumber() @Min(0) @Max(100000) hours!: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0) @Max(1e9) cost?: number;
-  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
+  @MultilineText() @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
 }
 
 @ObjectType()

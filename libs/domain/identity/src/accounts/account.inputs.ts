@@ -1,5 +1,6 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { NameText } from '@ruche/graphql';
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 256;
@@ -12,7 +13,7 @@ export class SignUpInput {
   @MinLength(PASSWORD_MIN)
   @MaxLength(PASSWORD_MAX)
   password!: string;
-  @Field() @IsString() @Length(1, 80) displayName!: string;
+  @NameText() @Field() @IsString() @Length(1, 80) displayName!: string;
 }
 
 @InputType()

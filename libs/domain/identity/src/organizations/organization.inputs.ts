@@ -11,6 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { NameText } from '@ruche/graphql';
 import { ORG_ROLES, type OrgRole } from '@ruche/policy';
 
 export const OrgRoleEnum = Object.fromEntries(ORG_ROLES.map((r) => [r, r])) as { [R in OrgRole]: R };
@@ -21,11 +22,12 @@ registerEnumType(OrgRoleEnum, {
 
 @InputType()
 export class CreateOrganizationInput {
-  @Field() @IsString() @Length(1, 120) name!: string;
+  @NameText() @Field() @IsString() @Length(1, 120) name!: string;
 
   @Field(() => [String], {
     nullable: true,
-    description: 'E-mail domains whose verified addresses join as employees. Only your own verified domain can be claimed.',
+    description:
+      'E-mail domains whose verified addresses join as employees. Only your own verified domain can be claimed.',
   })
   @IsOptional()
   @IsArray()

@@ -11,6 +11,7 @@ import {
   emailDomain,
   forbidden,
   fromGlobalId,
+  normalizeDomain,
   normalizeEmail,
   notFound,
 } from '@ruche/kernel';
@@ -71,7 +72,7 @@ export class OrganizationsService {
 
   async create(viewer: Viewer, input: CreateOrganizationInput): Promise<{ org: OrganizationEntity; role: OrgRole }> {
     const creator = await this.db.manager.getRepository(UserEntity).findOneByOrFail({ id: viewer.userId });
-    const domains = [...new Set((input.emailDomains ?? []).map((d) => d.trim().toLowerCase()))];
+    const domains = [...new Set((input.emailDomains ?? []).map(normalizeDomain))];
     const refused = domains.filter(
       (d) => PUBLIC_MAIL_DOMAINS.has(d) || !creator.emailVerifiedAt || d !== emailDomain(creator.email),
     );
@@ -147,7 +148,6 @@ export class OrganizationsService {
       role: r.role,
     }));
   }
-
 
   async emailDomains(organizationId: string): Promise<string[]> {
     const rows: { domain: string }[] = await this.db.transaction(() =>
