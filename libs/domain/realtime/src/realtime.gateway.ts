@@ -39,6 +39,8 @@ const BURST = 40;
 const REPLAY_LIMIT = 5000;
 
 const fail = (code: string, message: string): Ack => ({ ok: false, code, message });
+// A seq is a bigint in SQL: 1e300 is an integer to JavaScript but no bigint to PostgreSQL.
+const isSeq = (n: number) => Number.isSafeInteger(n) && n >= 0;
 /** A refused handshake: `connect_error` with the code as message, and `data: { code, retryAfter }`. */
 function connectError(error: unknown): Error {
   if (!(error instanceof DomainError)) return new Error('SERVICE_UNAVAILABLE');
@@ -136,7 +138,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const input = body as { spaceId?: unknown; since?: unknown } | null;
     const parsed = typeof input?.spaceId === 'string' ? parseGlobalId(input.spaceId) : null;
     const since = input?.since === undefined ? null : Number(input.since);
-    if (!parsed || parsed.type !== 'Space' || (since !== null && (!Number.isInteger(since) || since < 0))) {
+    if (!parsed || parsed.type !== 'Space' || (since !== null && !isSeq(since))) {
       return fail('BAD_USER_INPUT', 'expected { spaceId: <Space id>, since?: <seq> }');
     }
     const state = socket.data.ruche as SocketState;
@@ -168,7 +170,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const limited = this.limit(socket);
     if (limited) return limited;
     const since = Number((body as { since?: unknown } | null)?.since);
-    if (!Number.isInteger(since) || since < 0) return fail('BAD_USER_INPUT', 'expected { since: <seq> }');
+    if (!isSeq(since)) return fail('BAD_USER_INPUT', 'expected { since: <seq> }');
     const state = socket.data.ruche as SocketState;
     return { ok: true, replayed: await this.replay(socket, `user:${state.userId}`, since) };
   }
