@@ -13,6 +13,7 @@ import {
   createErrorFormatter,
   createGraphQLContext,
   DomainErrorFilter,
+  IdempotencyModule,
   queryLimits,
   RateLimitModule,
   RedisThrottlerStorage,
@@ -28,7 +29,7 @@ import { EventsModule } from '@ruche/events';
 import { MediaModule } from '@ruche/media';
 import { migrations } from '@ruche/migrations';
 import { HealthModule, requestIdFor } from '@ruche/observability';
-import { RATE_LIMITED_OPERATIONS } from './write-protection';
+import { IDEMPOTENT_MUTATIONS, RATE_LIMITED_OPERATIONS } from './write-protection';
 
 export const entities = [...identityEntities];
 
@@ -92,6 +93,7 @@ export class AppModule {
         }),
         RateLimitModule.forRoot({ operations: RATE_LIMITED_OPERATIONS }),
         ...(parts.api ? [graphqlModule(config)] : []),
+        IdempotencyModule.forRoot({ mutations: IDEMPOTENT_MUTATIONS }),
         AuthModule.register({ imports: [IdentityModule] }),
         IdentityModule,
         SpacesModule,

@@ -15,3 +15,23 @@ export const RATE_LIMITED_OPERATIONS: Record<string, RateLimitBucket> = {
   search: 'search',
   mentionCandidates: 'search',
 };
+
+/**
+ * Mutations that create something: they accept an `Idempotency-Key` header (IdempotencyMiddleware), so a double
+ * submit or a retry after a lost answer creates one thing and gets the first answer again.
+ */
+export const IDEMPOTENT_MUTATIONS = [
+  'createOrganization',
+  'createSpace',
+  'inviteToSpace',
+  'createCustomerAccount',
+  'createPost',
+  'addComment',
+  'react',
+  'voteIdea',
+  'createCampaign',
+  'reportContent',
+  'createObjective',
+  'recordKpiValue',
+  'logEffort',
+] as const;

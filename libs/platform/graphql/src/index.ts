@@ -10,3 +10,4 @@ export * from './node-registry';
 export * from './query-limits';
 export * from './rate-limits';
 export * from './redis-throttler.storage';
+export * from './idempotency';
