@@ -10,6 +10,8 @@ import { AddUploadVariants1764660000000 } from './1764660000000-AddUploadVariant
 import { CreateEventConsumers1764700000000 } from './1764700000000-CreateEventConsumers';
 import { CreateAnalytics1764710000000 } from './1764710000000-CreateAnalytics';
 import { CreateOrganizationRollups1764720000000 } from './1764720000000-CreateOrganizationRollups';
+import { FeedIndexWalks1764730000000 } from './1764730000000-FeedIndexWalks';
+import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
 import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
@@ -26,5 +28,7 @@ export const migrations = [
   CreateEventConsumers1764700000000,
   CreateAnalytics1764710000000,
   CreateOrganizationRollups1764720000000,
+  FeedIndexWalks1764730000000,
+  CreateIdempotencyKeys1764740000000,
   CreateIdempotencyKeys1764740000000,
 ];
