@@ -12,7 +12,6 @@ import { CreateAnalytics1764710000000 } from './1764710000000-CreateAnalytics';
 import { CreateOrganizationRollups1764720000000 } from './1764720000000-CreateOrganizationRollups';
 import { FeedIndexWalks1764730000000 } from './1764730000000-FeedIndexWalks';
 import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
-import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -29,6 +28,5 @@ export const migrations = [
   CreateAnalytics1764710000000,
   CreateOrganizationRollups1764720000000,
   FeedIndexWalks1764730000000,
-  CreateIdempotencyKeys1764740000000,
   CreateIdempotencyKeys1764740000000,
 ];
