@@ -1,11 +1,12 @@
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
+import { idempotencyLink } from './idempotency';
 import { authFetch } from './session';
 
 /** One client for the app: normalized cache, so a live event patches one entity everywhere it shows. */
 export function createApolloClient(): ApolloClient {
   return new ApolloClient({
-    link: new HttpLink({ uri: '/graphql', fetch: authFetch }),
+    link: ApolloLink.from([idempotencyLink, new HttpLink({ uri: '/graphql', fetch: authFetch })]),
     cache: new InMemoryCache({
       possibleTypes: { Node: ['Organization', 'Space', 'User', 'CustomerAccount', 'Post', 'Comment', 'Campaign'] },
       typePolicies: {

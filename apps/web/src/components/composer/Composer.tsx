@@ -17,6 +17,7 @@ import { FormError, TextField } from '../forms';
 import { graphql } from '../../gql';
 import type { PostKind } from '../../gql/graphql';
 import { fieldError, toUiError, type UiError } from '../../lib/errors';
+import { useSubmissionKey } from '../../lib/idempotency';
 import { freshAccessToken, refreshAccessToken } from '../../lib/session';
 import { MentionTextarea, mentionIds } from './MentionTextarea';
 import type { ComposerSpace } from './types';
@@ -102,6 +103,7 @@ export default function Composer({
   const [dragging, setDragging] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
   const [createPost, { loading }] = useMutation(CREATE_POST);
+  const submission = useSubmissionKey();
   const [serverError, setServerError] = useState<UiError | null>(null);
   const imagesRef = useRef(images);
   imagesRef.current = images;
@@ -219,24 +221,19 @@ export default function Composer({
       return;
     }
     const imageIds = images.filter((i) => i.status === 'done' && i.id).map((i) => i.id!);
-    const result = await createPost({
-      variables: {
-        input: {
-          spaceId,
-          kind,
-          title,
-          body,
-          tags: allTags,
-          imageIds,
-          mentions: mentionIds(body, mentions),
-        },
-      },
-    }).catch((err: unknown) => {
+    const variables = {
+      input: { spaceId, kind, title, body, tags: allTags, imageIds, mentions: mentionIds(body, mentions) },
+    };
+    // A double click or a retry of this submission creates one post.
+    const result = await createPost({ variables, context: submission.context(variables) }).catch((err: unknown) => {
       setServerError(toUiError(err));
       return null;
     });
     const post = result?.data?.createPost.post;
-    if (post) onCreated(post.id);
+    if (post) {
+      submission.succeeded();
+      onCreated(post.id);
+    }
   };
 
   const ui = serverError;

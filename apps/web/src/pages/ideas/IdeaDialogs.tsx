@@ -13,6 +13,7 @@ import { fieldError, toUiError } from '../../lib/errors';
 import { formatDate, formatNumber } from '../../lib/format';
 import { uiErrorText } from '../../lib/uiErrorText';
 import { useDebounced } from '../../lib/useDebounced';
+import { useSubmissionKey } from '../../lib/idempotency';
 import { HighlightTerms, queryTerms } from '../search/Highlight';
 import { VoteButton, type IdeaCardIdea } from './IdeaVote';
 
@@ -207,7 +208,13 @@ export function MergeDialog({ idea, onDone }: { idea: IdeaCardIdea; onDone(): vo
         return (
           <form onSubmit={submit} noValidate>
             <p>{t('merge.explain')}</p>
-            <TextField label={t('merge.search')} description={t('merge.searchHint')} value={search} onChange={setSearch} autoFocus />
+            <TextField
+              label={t('merge.search')}
+              description={t('merge.searchHint')}
+              value={search}
+              onChange={setSearch}
+              autoFocus
+            />
             {similar.error ? (
               <ErrorState error={similar.error} onRetry={() => void similar.refetch()} />
             ) : similar.loading || similar.pending ? (
@@ -227,7 +234,14 @@ export function MergeDialog({ idea, onDone }: { idea: IdeaCardIdea; onDone(): vo
                 }))}
               />
             )}
-            <TextField label={t('merge.note')} value={note} onChange={setNote} multiline rows={3} error={fieldError(ui, 'note')} />
+            <TextField
+              label={t('merge.note')}
+              value={note}
+              onChange={setNote}
+              multiline
+              rows={3}
+              error={fieldError(ui, 'note')}
+            />
             <FormError message={uiErrorText(t, ui, ['targetId', 'note'])} />
             <div className="btn-row">
               <Button type="submit" className="btn btn-primary" isDisabled={!targetId}>
@@ -267,7 +281,9 @@ export function NewCampaignDialog({ spaceId, onCreated }: { spaceId: string; onC
           // The deadline is the end of the chosen day, in the viewer's time zone.
           const end = new Date(`${deadline}T23:59:59`);
           const result = await create({
-            variables: { input: { spaceId, title: title.trim(), question: question.trim(), deadline: end.toISOString() } },
+            variables: {
+              input: { spaceId, title: title.trim(), question: question.trim(), deadline: end.toISOString() },
+            },
           }).catch(() => null);
           const id = result?.data?.createCampaign.campaign.id;
           if (id) {
@@ -277,7 +293,14 @@ export function NewCampaignDialog({ spaceId, onCreated }: { spaceId: string; onC
         };
         return (
           <form onSubmit={submit} noValidate>
-            <TextField label={t('campaign.title')} value={title} onChange={setTitle} isRequired autoFocus error={fieldError(ui, 'title')} />
+            <TextField
+              label={t('campaign.title')}
+              value={title}
+              onChange={setTitle}
+              isRequired
+              autoFocus
+              error={fieldError(ui, 'title')}
+            />
             <TextField
               label={t('campaign.question')}
               description={t('campaign.questionHint')}
@@ -341,8 +364,11 @@ export function NewIdeaDialog({
   const open = campaigns.filter((c) => c.open);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
-  const [campaignId, setCampaignId] = useState<string>(open.some((c) => c.id === initialCampaign) ? initialCampaign! : '');
+  const [campaignId, setCampaignId] = useState<string>(
+    open.some((c) => c.id === initialCampaign) ? initialCampaign! : '',
+  );
   const [create, state] = useMutation(CREATE_IDEA);
+  const submission = useSubmissionKey();
   const ui = toUiError(state.error);
 
   return (
@@ -351,20 +377,34 @@ export function NewIdeaDialog({
         const submit = async (e: FormEvent) => {
           e.preventDefault();
           if (state.loading) return;
-          const result = await create({
-            variables: {
-              input: { spaceId, kind: 'IDEA', title: title.trim(), body: body.trim(), campaignId: campaignId || undefined },
+          const variables = {
+            input: {
+              spaceId,
+              kind: 'IDEA' as const,
+              title: title.trim(),
+              body: body.trim(),
+              campaignId: campaignId || undefined,
             },
-          }).catch(() => null);
+          };
+          const result = await create({ variables, context: submission.context(variables) }).catch(() => null);
           const post = result?.data?.createPost.post;
           if (post) {
+            submission.succeeded();
             close();
             onCreated(post.id, post.title);
           }
         };
         return (
           <form onSubmit={submit} noValidate className="new-idea-form">
-            <TextField label={t('new.titleLabel')} value={title} onChange={setTitle} isRequired autoFocus maxLength={200} error={fieldError(ui, 'title')} />
+            <TextField
+              label={t('new.titleLabel')}
+              value={title}
+              onChange={setTitle}
+              isRequired
+              autoFocus
+              maxLength={200}
+              error={fieldError(ui, 'title')}
+            />
             <SimilarIdeas title={title} spaceId={spaceId} />
             <TextField
               label={t('new.body')}
@@ -384,7 +424,11 @@ export function NewIdeaDialog({
                 error={fieldError(ui, 'campaignId')}
                 options={[
                   { value: '', label: t('new.noCampaign') },
-                  ...open.map((c) => ({ value: c.id, label: c.title, description: t('campaign.until', { date: formatDate(c.deadline) }) })),
+                  ...open.map((c) => ({
+                    value: c.id,
+                    label: c.title,
+                    description: t('campaign.until', { date: formatDate(c.deadline) }),
+                  })),
                 ]}
               />
             )}

@@ -11,6 +11,7 @@ import type { PostPageQuery, ReactionKind } from '../../gql/graphql';
 import { fieldError, toUiError } from '../../lib/errors';
 import { formatDate, formatNumber } from '../../lib/format';
 import { useRealtimeEvents } from '../../lib/realtime';
+import { useSubmissionKey } from '../../lib/idempotency';
 import { useRecordView } from '../../lib/views';
 import { IdeaStatusChip, IdeaVotes, KindChip, PostImages, PostTime, REACT, TagList, UNREACT } from '../feed/PostCard';
 import { accessLost, SpaceClosed, SpaceSubscription } from '../feed/SpaceClosed';
@@ -790,16 +791,17 @@ function CommentForm({
   const [body, setBody] = useState('');
   const [mentions, setMentions] = useState(() => new Map<string, string>());
   const [add, { loading, error, reset }] = useMutation(ADD_COMMENT);
+  const submission = useSubmissionKey();
   const ui = toUiError(error);
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    const ok = await add({
-      variables: { input: { postId: post.id, parentId: parent?.id, body, mentions: mentionIds(body, mentions) } },
-    }).then(
+    const variables = { input: { postId: post.id, parentId: parent?.id, body, mentions: mentionIds(body, mentions) } };
+    const ok = await add({ variables, context: submission.context(variables) }).then(
       () => true,
       () => false,
     );
     if (!ok) return;
+    submission.succeeded();
     setBody('');
     setMentions(new Map());
     reset();

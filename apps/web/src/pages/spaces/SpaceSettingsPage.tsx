@@ -27,6 +27,7 @@ import type { SpaceRole, SpaceSettingsQuery, SpaceVisibility } from '../../gql/g
 import { fieldError, toUiError } from '../../lib/errors';
 import { formatDate, formatNumber } from '../../lib/format';
 import { useRealtimeEvents } from '../../lib/realtime';
+import { useSubmissionKey } from '../../lib/idempotency';
 import { uiErrorText } from '../../lib/uiErrorText';
 import { SpaceClosed } from '../feed/SpaceClosed';
 import { KindBadge, VisibilityBadge } from './SpacesPage';
@@ -206,7 +207,10 @@ export default function SpaceSettingsPage() {
   const { t } = useTranslation('spaces');
   const [revoked, setRevoked] = useState<string | null>(null);
   const leaving = useRef(false);
-  const { data, loading, error, refetch } = useQuery(SPACE_SETTINGS, { variables: { spaceId }, skip: revoked !== null });
+  const { data, loading, error, refetch } = useQuery(SPACE_SETTINGS, {
+    variables: { spaceId },
+    skip: revoked !== null,
+  });
 
   useRealtimeEvents(
     (event) => {
@@ -315,14 +319,33 @@ function SettingsTab({ space }: { space: Space }) {
 
   return (
     <form onSubmit={submit} noValidate>
-      <TextField label={t('new.name')} value={name} onChange={setName} isRequired maxLength={120} error={fieldError(ui, 'name')} />
-      <TextField label={t('new.description')} value={description} onChange={setDescription} multiline rows={3} maxLength={2000} error={fieldError(ui, 'description')} />
+      <TextField
+        label={t('new.name')}
+        value={name}
+        onChange={setName}
+        isRequired
+        maxLength={120}
+        error={fieldError(ui, 'name')}
+      />
+      <TextField
+        label={t('new.description')}
+        value={description}
+        onChange={setDescription}
+        multiline
+        rows={3}
+        maxLength={2000}
+        error={fieldError(ui, 'description')}
+      />
       <ChoiceGroup
         label={t('new.visibility')}
         value={visibility}
         onChange={setVisibility}
         error={fieldError(ui, 'visibility')}
-        options={(['OPEN', 'PRIVATE'] as const).map((v) => ({ value: v, label: t(`visibility.${v}`), description: t(`visibilityHint.${v}`) }))}
+        options={(['OPEN', 'PRIVATE'] as const).map((v) => ({
+          value: v,
+          label: t(`visibility.${v}`),
+          description: t(`visibilityHint.${v}`),
+        }))}
       />
       {hybrid && (
         <>
@@ -357,7 +380,9 @@ function SettingsTab({ space }: { space: Space }) {
 function MembersTab({ space }: { space: Space }) {
   const { t } = useTranslation('spaces');
   const { viewer } = useSession();
-  const { data, loading, error, refetch, fetchMore } = useQuery(MEMBERS, { variables: { spaceId: space.id, first: MEMBERS_PAGE } });
+  const { data, loading, error, refetch, fetchMore } = useQuery(MEMBERS, {
+    variables: { spaceId: space.id, first: MEMBERS_PAGE },
+  });
   const [setRole, roleState] = useMutation(SET_ROLE);
   const [remove, removeState] = useMutation(REMOVE_MEMBER);
   const [done, setDone] = useState<{ text: string; focus: boolean } | null>(null);
@@ -401,7 +426,9 @@ function MembersTab({ space }: { space: Space }) {
       <h2 className="visually-hidden">{t('members.tab')}</h2>
       <p className="muted">
         {t('memberCount', { count: space.memberCount, n: formatNumber(space.memberCount) })}
-        {space.kind === 'HYBRID' && <> · {t('customerCount', { count: space.customerCount, n: formatNumber(space.customerCount) })}</>}
+        {space.kind === 'HYBRID' && (
+          <> · {t('customerCount', { count: space.customerCount, n: formatNumber(space.customerCount) })}</>
+        )}
       </p>
       <FormError message={uiErrorText(t, ui)} />
       {done && (
@@ -442,7 +469,11 @@ function MembersTab({ space }: { space: Space }) {
                         <ModalDialog title={t('members.removeTitle', { name })} alert>
                           {(close) => (
                             <>
-                              <p>{m.role === 'CUSTOMER' ? t('members.removeCustomerText', { name, space: space.name }) : t('members.removeText', { name, space: space.name })}</p>
+                              <p>
+                                {m.role === 'CUSTOMER'
+                                  ? t('members.removeCustomerText', { name, space: space.name })
+                                  : t('members.removeText', { name, space: space.name })}
+                              </p>
                               <div className="btn-row">
                                 <Button
                                   className="btn btn-danger"
@@ -472,7 +503,9 @@ function MembersTab({ space }: { space: Space }) {
             type="button"
             className="btn"
             onClick={() =>
-              void fetchMore({ variables: { spaceId: space.id, first: MEMBERS_PAGE, after: data.spaceMembers.pageInfo.endCursor } }).catch(() => undefined)
+              void fetchMore({
+                variables: { spaceId: space.id, first: MEMBERS_PAGE, after: data.spaceMembers.pageInfo.endCursor },
+              }).catch(() => undefined)
             }
           >
             {t('common:loadMore')}
@@ -483,10 +516,25 @@ function MembersTab({ space }: { space: Space }) {
   );
 }
 
-function RoleSelect({ label, value, onChange, isDisabled }: { label: string; value: SpaceRole; onChange(role: SpaceRole): void; isDisabled?: boolean }) {
+function RoleSelect({
+  label,
+  value,
+  onChange,
+  isDisabled,
+}: {
+  label: string;
+  value: SpaceRole;
+  onChange(role: SpaceRole): void;
+  isDisabled?: boolean;
+}) {
   const { t } = useTranslation('spaces');
   return (
-    <Select className="role-select" selectedKey={value} onSelectionChange={(key) => key && onChange(key as SpaceRole)} isDisabled={isDisabled}>
+    <Select
+      className="role-select"
+      selectedKey={value}
+      onSelectionChange={(key) => key && onChange(key as SpaceRole)}
+      isDisabled={isDisabled}
+    >
       <Label className="visually-hidden">{label}</Label>
       <Button className="btn select-button">
         <SelectValue />
@@ -512,6 +560,7 @@ function InvitationsTab({ space }: { space: Space }) {
   const [sent, setSent] = useState<string | null>(null);
   const list = useQuery(INVITATIONS, { variables: { spaceId: space.id }, skip: !space.viewerCan.manageInvitations });
   const [invite, inviteState] = useMutation(INVITE);
+  const submission = useSubmissionKey();
   const [revoke, revokeState] = useMutation(REVOKE);
   const ui = toUiError(inviteState.error);
   const revokeUi = toUiError(revokeState.error);
@@ -521,10 +570,10 @@ function InvitationsTab({ space }: { space: Space }) {
     if (inviteState.loading) return;
     setSent(null);
     const to = email.trim();
-    const result = await invite({
-      variables: { input: { spaceId: space.id, email: to, message: message.trim() || undefined } },
-    }).catch(() => null);
+    const variables = { input: { spaceId: space.id, email: to, message: message.trim() || undefined } };
+    const result = await invite({ variables, context: submission.context(variables) }).catch(() => null);
     if (result?.data) {
+      submission.succeeded();
       setSent(t('invitations.sent', { email: to }));
       setEmail('');
       setMessage('');
@@ -539,11 +588,28 @@ function InvitationsTab({ space }: { space: Space }) {
         <section className="settings-section" aria-labelledby="invite-heading">
           <h2 id="invite-heading">{t('invitations.inviteTitle')}</h2>
           <form onSubmit={submit} noValidate>
-            <TextField label={t('invitations.email')} type="email" autoComplete="off" value={email} onChange={setEmail} isRequired error={fieldError(ui, 'email')} />
-            <TextField label={t('invitations.message')} value={message} onChange={setMessage} multiline rows={3} error={fieldError(ui, 'message')} />
+            <TextField
+              label={t('invitations.email')}
+              type="email"
+              autoComplete="off"
+              value={email}
+              onChange={setEmail}
+              isRequired
+              error={fieldError(ui, 'email')}
+            />
+            <TextField
+              label={t('invitations.message')}
+              value={message}
+              onChange={setMessage}
+              multiline
+              rows={3}
+              error={fieldError(ui, 'message')}
+            />
             {space.consentPolicy && (
               <>
-                <p className="consent-intro">{t('invitations.consentIntro', { version: space.consentPolicy.version })}</p>
+                <p className="consent-intro">
+                  {t('invitations.consentIntro', { version: space.consentPolicy.version })}
+                </p>
                 <blockquote className="consent-box">{space.consentPolicy.text}</blockquote>
               </>
             )}
@@ -583,12 +649,16 @@ function InvitationsTab({ space }: { space: Space }) {
                     </span>
                   </span>
                   <span className="member-actions">
-                    <span className={`sp-badge sp-status-${inv.status.toLowerCase()}`}>{t(`invitations.status.${inv.status}`)}</span>
+                    <span className={`sp-badge sp-status-${inv.status.toLowerCase()}`}>
+                      {t(`invitations.status.${inv.status}`)}
+                    </span>
                     {inv.status === 'PENDING' && (
                       <button
                         type="button"
                         className="btn"
-                        onClick={() => void revoke({ variables: { input: { invitationId: inv.id } } }).catch(() => undefined)}
+                        onClick={() =>
+                          void revoke({ variables: { input: { invitationId: inv.id } } }).catch(() => undefined)
+                        }
                       >
                         {t('invitations.revoke')}
                         <span className="visually-hidden"> {inv.email}</span>
@@ -667,7 +737,11 @@ function Membership({ space, onLeaving }: { space: Space; onLeaving(): void }) {
               <ModalDialog title={t('membership.leaveTitle', { space: space.name })} alert>
                 {(close) => (
                   <>
-                    <p>{space.visibility === 'OPEN' && space.kind === 'INTERNAL' ? t('membership.leaveTextOpen') : t('membership.leaveText')}</p>
+                    <p>
+                      {space.visibility === 'OPEN' && space.kind === 'INTERNAL'
+                        ? t('membership.leaveTextOpen')
+                        : t('membership.leaveText')}
+                    </p>
                     <div className="btn-row">
                       <Button
                         className="btn btn-danger"
