@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { ThrottlerStorage } from '@nestjs/throttler';
+import { DEFAULT_IPV6_SUBNET_PREFIX, normalizeIp, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Observable } from 'rxjs';
@@ -42,7 +42,16 @@ export class RateLimits {
     const limits = this.config.rateLimits[bucket];
     const spent = await Promise.all([
       who.userId ? this.storage.increment(`u:${who.userId}`, WINDOW_MS, limits.perPerson, 0, bucket) : null,
-      who.ip ? this.storage.increment(`ip:${who.ip}`, WINDOW_MS, limits.perIp, 0, bucket) : null,
+      // IPv6 by /64, as the sign-in throttler: one machine usually holds a whole /64.
+      who.ip
+        ? this.storage.increment(
+            `ip:${normalizeIp(who.ip, DEFAULT_IPV6_SUBNET_PREFIX)}`,
+            WINDOW_MS,
+            limits.perIp,
+            0,
+            bucket,
+          )
+        : null,
     ]);
     const blocked = spent.filter((record) => record?.isBlocked);
     if (blocked.length) {
