@@ -2,10 +2,16 @@ import 'reflect-metadata';
 import { ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
 import { badInput, normalizeText, textProblem, type FieldErrors, type TextKind } from '@ruche/kernel';
 
+/** Adds messages under a path; paths come from clients (`constructor`, `__proto__`), so only own properties. */
+function addFieldErrors(into: FieldErrors, path: string, messages: string[]): void {
+  if (Object.hasOwn(into, path)) into[path].push(...messages);
+  else Object.defineProperty(into, path, { value: messages, enumerable: true, writable: true, configurable: true });
+}
+
 function collect(errors: ValidationError[], prefix: string, into: FieldErrors): FieldErrors {
   for (const e of errors) {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) into[path] = Object.values(e.constraints);
+    if (e.constraints) addFieldErrors(into, path, Object.values(e.constraints));
     if (e.children?.length) collect(e.children, path, into);
   }
   return into;
@@ -31,7 +37,7 @@ export function checkText(value: unknown, kind: TextKind, path: string, into: Fi
   if (typeof value === 'string') {
     const text = kind === 'name' && !lenient ? normalizeText(value) : value;
     const problem = textProblem(text, lenient ? 'multiline' : kind);
-    if (problem) (into[path || 'value'] ??= []).push(problem);
+    if (problem) addFieldErrors(into, path || 'value', [problem]);
     return text;
   }
   if (Array.isArray(value)) {
@@ -46,7 +52,7 @@ export function checkText(value: unknown, kind: TextKind, path: string, into: Fi
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const keyProblem = textProblem(key, 'line');
-      if (keyProblem) (into[path || 'value'] ??= []).push(`has an invalid key: ${keyProblem}`);
+      if (keyProblem) addFieldErrors(into, path || 'value', [`has an invalid key: ${keyProblem}`]);
       const item = record[key];
       const checked = checkText(item, kindOf(record, key), path ? `${path}.${key}` : key, into, lenient);
       // Only names change; `__proto__` and the like are never names, so assigning cannot reach a prototype.
