@@ -47,8 +47,6 @@ describe('the input pipe', () => {
   it('reports prototype-named keys as plain fields, without touching any prototype', async () => {
     const hostile = JSON.parse('{"title": "x", "__proto__": {"polluted": 1}, "constructor": "a\\u0000"}');
     expect(await fieldErrors(args(hostile))).toEqual({ constructor: ['must not contain control characters'] });
-    const unknown = JSON.parse('{"title": "x", "constructor": "y"}');
-    expect(Object.keys((await fieldErrors(args(unknown)))!)).toEqual(['constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
