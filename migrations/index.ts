@@ -11,6 +11,7 @@ import { CreateEventConsumers1764700000000 } from './1764700000000-CreateEventCo
 import { CreateAnalytics1764710000000 } from './1764710000000-CreateAnalytics';
 import { CreateOrganizationRollups1764720000000 } from './1764720000000-CreateOrganizationRollups';
 import { FeedIndexWalks1764730000000 } from './1764730000000-FeedIndexWalks';
+import { ActForSession1764731000000 } from './1764731000000-ActForSession';
 import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
@@ -28,5 +29,6 @@ export const migrations = [
   CreateAnalytics1764710000000,
   CreateOrganizationRollups1764720000000,
   FeedIndexWalks1764730000000,
+  ActForSession1764731000000,
   CreateIdempotencyKeys1764740000000,
 ];

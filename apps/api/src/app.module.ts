@@ -8,7 +8,14 @@ import type { Request } from 'express';
 import { AuditModule, REQUEST_IP, REQUEST_USER_AGENT } from '@ruche/audit';
 import { AuthModule } from '@ruche/auth';
 import { AppConfig, ConfigModule } from '@ruche/config';
-import { DatabaseModule, dataSourceOptions, DbModule, transactionsPlugin } from '@ruche/database';
+import {
+  DatabaseModule,
+  dataSourceOptions,
+  DbModule,
+  REQUEST_DEADLINE,
+  transactionsPlugin,
+  type RequestDeadline,
+} from '@ruche/database';
 import {
   createErrorFormatter,
   createGraphQLContext,
@@ -58,6 +65,7 @@ export class AppModule {
           url: config.database.appUrl,
           poolSize: config.database.poolSize,
           statementTimeoutMs: config.database.statementTimeoutMs,
+          connectTimeoutMs: config.database.connectTimeoutMs,
         },
         { entities, migrations },
       ),
@@ -75,6 +83,10 @@ export class AppModule {
             generateId: true,
             idGenerator: (req: Request) => (typeof req.id === 'string' ? req.id : requestIdFor(req)),
             setup: (cls, req: Request) => {
+              cls.set<RequestDeadline>(REQUEST_DEADLINE, {
+                at: Date.now() + config.database.requestTimeoutMs,
+                statementTimeoutMs: config.database.statementTimeoutMs,
+              });
               cls.set(REQUEST_IP, req.ip);
               cls.set(REQUEST_USER_AGENT, req.headers['user-agent']);
             },

@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { Db } from '@ruche/database';
 import { unauthenticated } from '@ruche/kernel';
 import { IS_PUBLIC, requestOf } from './decorators';
-import type { Viewer } from './viewer';
+import type { TokenViewer } from './viewer';
 
 /**
  * Global guard, deny by default: every operation needs a valid access token unless marked @Public().
@@ -28,12 +28,16 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
     if (context.getType() === 'ws') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) {
-      if (!requestOf(context).headers.authorization) return true;
+      const request = requestOf(context);
+      if (!request.headers.authorization) return true;
       try {
         await super.canActivate(context);
         await this.actAsViewer(context);
+        await this.db.ensureSession();
       } catch {
-        // A bad token on a public operation is treated as anonymous.
+        // A bad token (or an ended session) on a public operation is treated as anonymous.
+        request.user = undefined;
+        await this.db.actAs(null);
       }
       return true;
     }
@@ -42,10 +46,10 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
     return allowed;
   }
 
-  /** Row-level security sees the same person as the resolvers. */
+  /** Row-level security sees the same person as the resolvers, once their session is found live. */
   private async actAsViewer(context: ExecutionContext): Promise<void> {
-    const viewer = requestOf(context).user as Viewer | undefined;
-    if (viewer) await this.db.actAs(viewer.userId);
+    const viewer = requestOf(context).user as TokenViewer | undefined;
+    if (viewer) await this.db.actAs(viewer.userId, { id: viewer.sessionId, tokenVersion: viewer.tokenVersion });
   }
 
   override handleRequest<T>(err: unknown, user: T): T {

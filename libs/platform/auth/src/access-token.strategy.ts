@@ -3,17 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '@ruche/config';
-import { SessionValidator, type AccessTokenClaims, type Viewer } from './viewer';
+import type { AccessTokenClaims, TokenViewer } from './viewer';
 
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Verifies `Authorization: Bearer <jwt>`: signature, allowlisted algorithm, issuer, audience, expiry. */
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-token') {
-  constructor(
-    config: AppConfig,
-    private readonly sessions: SessionValidator,
-  ) {
+  constructor(config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // passport-jwt hands the key to jsonwebtoken as it is; its types only list string | Buffer.
@@ -26,11 +24,15 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-toke
     });
   }
 
-  async validate(payload: Partial<AccessTokenClaims>): Promise<Viewer | false> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.tv !== 'number') {
-      return false;
-    }
-    return (await this.sessions.validate({ sub: payload.sub, sid: payload.sid, tv: payload.tv })) ?? false;
+  /**
+   * The token's claims only: whether its session is still live is checked by the request's first transaction
+   * (Db.actAs with the session), in the same round trip as BEGIN.
+   */
+  validate(payload: Partial<AccessTokenClaims>): TokenViewer | false {
+    const { sub, sid, tv } = payload;
+    if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) return false;
+    if (typeof tv !== 'number' || !Number.isInteger(tv)) return false;
+    return { userId: sub, sessionId: sid, tokenVersion: tv };
   }
 }
 

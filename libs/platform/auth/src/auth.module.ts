@@ -1,10 +1,11 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { SessionCheckInterceptor } from './session-check.interceptor';
 
 /**
  * Authentication plumbing: the global deny-by-default guard and access tokens. `imports` must export a
@@ -22,6 +23,7 @@ export class AuthModule {
         AccessTokenIssuer,
         AccessTokenVerifier,
         { provide: APP_GUARD, useClass: AccessTokenGuard },
+        { provide: APP_INTERCEPTOR, useClass: SessionCheckInterceptor },
       ],
       exports: [AccessTokenIssuer, AccessTokenVerifier],
     };

@@ -5,6 +5,11 @@ export interface Viewer {
   sessionId: string;
 }
 
+/** A Viewer read from a verified access token, before its session is checked (Db.actAs). */
+export interface TokenViewer extends Viewer {
+  tokenVersion: number;
+}
+
 /** Claims of our access tokens. `tv` is the user's token version: bumping it revokes every access token. */
 export interface AccessTokenClaims {
   sub: string;

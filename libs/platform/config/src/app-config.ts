@@ -17,6 +17,10 @@ export class AppConfig {
     embeddedPort: number;
     poolSize: number;
     statementTimeoutMs: number;
+    /** A request's deadline: its SQL is cancelled past it, and it answers SERVICE_UNAVAILABLE. */
+    requestTimeoutMs: number;
+    /** Longest wait for a pooled connection. */
+    connectTimeoutMs: number;
     migrateOnStart: boolean;
   };
   readonly redisUrl!: string | undefined;
@@ -103,6 +107,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       embeddedPort: e.EMBEDDED_PG_PORT,
       poolSize: e.DB_POOL_SIZE,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       migrateOnStart: e.DB_MIGRATE_ON_START ?? !production,
     },
     redisUrl: e.REDIS_URL,

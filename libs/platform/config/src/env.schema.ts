@@ -33,6 +33,8 @@ export const EnvSchema = z
     EMBEDDED_PG_PORT: port.default(54329),
     DB_POOL_SIZE: positiveInt.max(200).default(10),
     DB_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
+    REQUEST_TIMEOUT_MS: positiveInt.default(10000),
+    DB_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
     DB_MIGRATE_ON_START: bool.optional(),
     REDIS_URL: z.url().optional(),
 

@@ -5,6 +5,8 @@ export interface DatabaseSettings {
   url: string;
   poolSize: number;
   statementTimeoutMs: number;
+  /** How long a request waits for a connection (from the pool, or a new one) before SERVICE_UNAVAILABLE. */
+  connectTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -25,7 +27,7 @@ export function dataSourceOptions(
     namingStrategy: new SnakeNamingStrategy(),
     poolSize: db.poolSize,
     applicationName: db.applicationName ?? 'ruche',
-    connectTimeoutMS: 5000,
+    connectTimeoutMS: db.connectTimeoutMs ?? 5000,
     // Never let `findOneBy({ id: undefined })` silently match the first row.
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
     extra: {

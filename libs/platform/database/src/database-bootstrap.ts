@@ -37,7 +37,8 @@ export async function enableAppRole(ownerUrl: string, password: string): Promise
   await client.connect();
   try {
     const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
-    if (role.rowCount === 0) throw new Error(`The ${APP_ROLE} role does not exist: run the migrations first (npm run db:migrate)`);
+    if (role.rowCount === 0)
+      throw new Error(`The ${APP_ROLE} role does not exist: run the migrations first (npm run db:migrate)`);
     await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
   } finally {
     await client.end();

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { RucheTransactionAdapter } from './transaction-adapter';
 
 const DATA_SOURCE_OPTIONS = Symbol('DATA_SOURCE_OPTIONS');
 
@@ -38,6 +38,6 @@ export class DatabaseModule {
 export function transactionsPlugin(databaseModule: DynamicModule) {
   return new ClsPluginTransactional({
     imports: [databaseModule],
-    adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }),
+    adapter: new RucheTransactionAdapter(),
   });
 }

@@ -4,3 +4,4 @@ export * from './database-bootstrap';
 export * from './db';
 export * from './embedded-postgres';
 export * from './snake-naming.strategy';
+export * from './transaction-adapter';

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError, type ErrorCode } from '@ruche/kernel';
+import { isDatabaseUnavailable } from '@ruche/database';
+import { DomainError, serviceUnavailable, type ErrorCode } from '@ruche/kernel';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Codes Apollo itself produces before our code runs; they are safe to pass through as they are. */
@@ -36,7 +37,9 @@ export interface ErrorFormatterDeps {
  */
 export function createErrorFormatter(deps: ErrorFormatterDeps) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const thrown = unwrapResolverError(error);
+    // Outside a transaction (Db converts them inside): the database could not answer in time.
+    const original = isDatabaseUnavailable(thrown) ? serviceUnavailable() : thrown;
     const base = { locations: formatted.locations, path: formatted.path };
 
     if (original instanceof DomainError) {
@@ -55,13 +58,6 @@ export function createErrorFormatter(deps: ErrorFormatterDeps) {
     if (original instanceof HttpException) {
       const code = HTTP_STATUS_CODES[original.getStatus()];
       if (code) return { ...base, message: original.message, extensions: { code } };
-    }
-    if (isDatabaseUnavailable(original)) {
-      return {
-        ...base,
-        message: 'The service is temporarily unavailable, try again shortly',
-        extensions: { code: 'SERVICE_UNAVAILABLE', requestId: deps.requestId() },
-      };
     }
     if (isVariableErrorLimit(original)) {
       return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
@@ -82,16 +78,4 @@ export function createErrorFormatter(deps: ErrorFormatterDeps) {
  */
 function isVariableErrorLimit(error: unknown): boolean {
   return error instanceof GraphQLError && /^Too many errors processing variables/.test(error.message);
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    code === 'ECONNREFUSED' ||
-    code === '57P01' || // admin_shutdown
-    code === '57P03' || // cannot_connect_now
-    code === '57014' || // query_canceled (statement_timeout)
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
-  );
 }

@@ -12,6 +12,13 @@ export class ShutdownState implements BeforeApplicationShutdown {
   }
 }
 
+/** What node-postgres's pool tells about itself. */
+interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
 @Controller('health')
 export class HealthController {
   constructor(
@@ -29,7 +36,10 @@ export class HealthController {
     return this.health.check([async () => this.indicators.check('process').up()]);
   }
 
-  /** Ready to serve: the database answers and the process is not shutting down. */
+  /**
+   * Ready to serve: not shutting down, not saturated (as many requests waiting for a database connection as
+   * the pool holds: new ones would wait past their deadline), and the database answers.
+   */
   @Public()
   @Get('ready')
   @HealthCheck()
@@ -38,6 +48,14 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('lifecycle');
         return this.state.shuttingDown ? indicator.down({ state: 'shutting down' }) : indicator.up();
+      },
+      async () => {
+        const indicator = this.indicators.check('pool');
+        const pool = (this.dataSource.driver as unknown as { master?: PoolStats }).master;
+        if (!pool) return indicator.up();
+        const state = { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+        const size = (this.dataSource.options as { poolSize?: number }).poolSize ?? 10;
+        return pool.waitingCount >= size ? indicator.down({ state: 'saturated', ...state }) : indicator.up(state);
       },
       async () => {
         const indicator = this.indicators.check('database');

@@ -42,6 +42,11 @@ export const badInput = (fieldErrors: FieldErrors, message = 'Invalid input') =>
   new DomainError('BAD_USER_INPUT', message, { fieldErrors });
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many attempts, try again later') =>
   new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+/** The database cannot answer in time (no connection, deadline passed, stopped): retry shortly. */
+export const serviceUnavailable = (retryAfterSeconds = 1) =>
+  new DomainError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, try again shortly', {
+    retryAfterSeconds,
+  });
 export const consentRequired = (
   message = 'Consent to the current participation policy of this space is required',
   reason = 'CONSENT_REQUIRED',

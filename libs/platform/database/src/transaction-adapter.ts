@@ -1,0 +1,92 @@
+import type { TransactionalAdapter } from '@nestjs-cls/transactional';
+import type { PoolClient } from 'pg';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+
+export interface TransactionOptions {
+  /**
+   * SQL sent in the same round trip as BEGIN (simple protocol, so literals only): who the transaction acts
+   * for, and the proof that their session is live.
+   */
+  opening: string;
+}
+
+/** TypeORM's own bookkeeping, so its saves inside the transaction do not open (and commit) one of their own. */
+type Runner = QueryRunner & { transactionDepth: number; isTransactionActive: boolean };
+
+/**
+ * Transactions for nestjs-cls on TypeORM's pool, opened with one round trip: `BEGIN; <opening>` (TypeORM's
+ * own adapter sends START TRANSACTION, then the acting user, then the session check: three). A query
+ * after the transaction ended (a branch of a failed Promise.all still running) fails on its own instead of
+ * reaching the next request's connection.
+ */
+export class RucheTransactionAdapter implements TransactionalAdapter<DataSource, EntityManager, TransactionOptions> {
+  connectionToken = DataSource;
+
+  optionsFactory = (dataSource: DataSource) => ({
+    wrapWithTransaction: async <T>(
+      options: TransactionOptions,
+      fn: () => Promise<T>,
+      setTx: (tx?: EntityManager) => void,
+    ): Promise<T> => {
+      const runner = dataSource.createQueryRunner() as Runner;
+      let broken: unknown;
+      try {
+        const client = (await runner.connect()) as PoolClient;
+        await client.query(`BEGIN; ${options.opening}`).catch(async (error: unknown) => {
+          await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+          throw error;
+        });
+        runner.isTransactionActive = true;
+        runner.transactionDepth = 1;
+        setTx(runner.manager);
+        let result: T;
+        try {
+          result = await fn();
+        } catch (error) {
+          await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+          throw error;
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection that failed mid-transaction (terminated, timed out) is not given back to the pool.
+        broken ??= isConnectionError(error) ? error : undefined;
+        throw error;
+      } finally {
+        runner.isTransactionActive = false;
+        runner.transactionDepth = 0;
+        await (
+          runner as unknown as { releasePostgresConnection(err?: unknown): Promise<void> }
+        ).releasePostgresConnection(broken);
+      }
+    },
+    getFallbackInstance: () => dataSource.manager,
+  });
+}
+
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection is closed|ECONNRESET/i.test(message);
+}
+
+/**
+ * The database could not answer in time or at all: no connection (refused, pool wait exceeded), the statement
+ * or the request's deadline passed, the server shutting down or restarting, or the connection lost under a
+ * query (a query on a transaction that has already ended with such a failure included).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : '';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' || // admin_shutdown
+    code === '57P02' || // crash_shutdown
+    code === '57P03' || // cannot_connect_now
+    code === '57014' || // query_canceled (statement_timeout)
+    code === '08006' || // connection_failure
+    name === 'QueryRunnerAlreadyReleasedError' ||
+    /Connection terminated|timeout exceeded when trying to connect|connection is closed/i.test(message)
+  );
+}
