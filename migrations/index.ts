@@ -13,6 +13,8 @@ import { CreateOrganizationRollups1764720000000 } from './1764720000000-CreateOr
 import { FeedIndexWalks1764730000000 } from './1764730000000-FeedIndexWalks';
 import { ActForSession1764731000000 } from './1764731000000-ActForSession';
 import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
+import { SequenceEventsAtRelay1764750000000 } from './1764750000000-SequenceEventsAtRelay';
+import { CheaperCounters1764760000000 } from './1764760000000-CheaperCounters';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   FeedIndexWalks1764730000000,
   ActForSession1764731000000,
   CreateIdempotencyKeys1764740000000,
+  SequenceEventsAtRelay1764750000000,
+  CheaperCounters1764760000000,
 ];

@@ -111,7 +111,10 @@ describe('npm run seed:load (the analytics load fixture), at small scale', () =>
               count(*) FILTER (WHERE p.score <> p.reaction_count + 2 * p.comment_count + 2 * p.vote_count)::int AS score,
               count(*) FILTER (WHERE abs(p.hot_rank - (log(greatest(p.score, 1)) + extract(epoch FROM p.created_at) / 45000)) > 1e-9)::int AS rank,
               count(*) FILTER (WHERE (p.first_response_at IS NOT NULL) <> fr.answered)::int AS first_response,
-              count(*) FILTER (WHERE author.space_id IS NULL)::int AS authors_outside
+              count(*) FILTER (WHERE author.space_id IS NULL)::int AS authors_outside,
+              count(*) FILTER (WHERE p.search IS DISTINCT FROM setweight(to_tsvector('ruche_fr', p.title), 'A')
+                || setweight(to_tsvector('ruche_en', p.title), 'A') || setweight(to_tsvector('ruche_fr', p.body), 'B')
+                || setweight(to_tsvector('ruche_en', p.body), 'B'))::int AS search
        FROM posts p
        CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM comments WHERE post_id = p.id) c
        CROSS JOIN LATERAL (SELECT coalesce(sum(k), 0)::int AS n, coalesce(jsonb_object_agg(kind, k) FILTER (WHERE kind IS NOT NULL), '{}') AS kinds
@@ -120,7 +123,15 @@ describe('npm run seed:load (the analytics load fixture), at small scale', () =>
                              AND x.author_id IS DISTINCT FROM p.author_id AND (p.author_is_customer OR p.kind = 'QUESTION')) AS answered) fr
        LEFT JOIN space_memberships author ON author.space_id = p.space_id AND author.user_id = p.author_id`,
     );
-    expect(wrong).toEqual({ comments: 0, reactions: 0, score: 0, rank: 0, first_response: 0, authors_outside: 0 });
+    expect(wrong).toEqual({
+      comments: 0,
+      reactions: 0,
+      score: 0,
+      rank: 0,
+      first_response: 0,
+      authors_outside: 0,
+      search: 0,
+    });
     // Over 180 days, pinned announcements in spaces, ideas in the communities, the triggers back on.
     const shape = await one(
       `SELECT (max(created_at) - min(created_at)) > interval '170 days' AS spread,

@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { RATE_LIMIT_BUCKETS } from '@ruche/config';
+
+/** Tests act fast, from one IP: rate limits out of the way unless a test sets its own. */
+const RELAXED_LIMITS = Object.fromEntries(
+  RATE_LIMIT_BUCKETS.map((b) => [`RATE_LIMIT_${b.toUpperCase()}`, '100000/100000']),
+);
 
 /** The built server, as `npm start` runs it (`--gateway` for a gateway-only process). */
 export const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
@@ -23,7 +29,7 @@ export function startRuche(args: string[], env: Record<string, string>, ready: s
     ...parentEnv
   } = process.env;
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...parentEnv, ...env },
+    env: { ...parentEnv, AUTH_THROTTLE_PER_MINUTE: '100000', ...RELAXED_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

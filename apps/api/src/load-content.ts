@@ -53,12 +53,16 @@ export async function insertContent(
   options: ContentOptions,
 ): Promise<{ posts: number; comments: number; reactions: number }> {
   if (options.posts === 0) return { posts: 0, comments: 0, reactions: 0 };
-  const [{ bypass }] = (await client.query(`SELECT rolsuper AS bypass FROM pg_roles WHERE rolname = current_user`))
-    .rows as { bypass: boolean }[];
-  // A superuser skips every trigger, foreign keys' included (the fixture is consistent by construction);
-  // the owner otherwise turns off the tables' own triggers.
-  if (bypass) await client.query(`SET session_replication_role = replica`);
-  else for (const t of CONTENT_TABLES) await client.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+  // The tables' counter and outbox triggers are off while it writes (the fixture computes what they would);
+  // the full-text triggers stay on.
+  const triggers = (
+    await client.query(
+      `SELECT tgrelid::regclass::text AS tbl, tgname FROM pg_trigger
+       WHERE tgrelid = ANY ($1::regclass[]) AND NOT tgisinternal AND tgname NOT LIKE '%_search'`,
+      [CONTENT_TABLES],
+    )
+  ).rows as { tbl: string; tgname: string }[];
+  for (const t of triggers) await client.query(`ALTER TABLE ${t.tbl} DISABLE TRIGGER ${t.tgname}`);
   // Secondary indexes (full-text ones above all) build far faster once than row by row: dropped here, made
   // again from their own definitions below.
   const indexes = (
@@ -191,8 +195,7 @@ export async function insertContent(
     );
   } finally {
     for (const ix of indexes) await client.query(ix.definition);
-    if (bypass) await client.query(`SET session_replication_role = DEFAULT`);
-    else for (const t of CONTENT_TABLES) await client.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    for (const t of triggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.tgname}`);
     await client.query(`DROP TABLE IF EXISTS load_members`);
   }
   await client.query(`VACUUM (ANALYZE) ${CONTENT_TABLES.join(', ')}`);
