@@ -9,7 +9,14 @@ import {
   type ContentAction,
   type ContentStanding,
 } from '@ruche/policy';
-import { SpaceAccess, type AuthorizedSpace } from '@ruche/spaces';
+import {
+  SpaceAccess,
+  spaceAccessRowFromJson,
+  spaceStandingSql,
+  standingOf,
+  type AuthorizedSpace,
+  type SpaceAccessRow,
+} from '@ruche/spaces';
 import { postSelectSql, type PostRow } from './post.types';
 
 /**
@@ -34,6 +41,16 @@ export class ContentAccess {
     if (found === 'INVITED') throw consentRequired('Accept the invitation to this space first', 'INVITATION_PENDING');
     if (!found) throw notFound(what);
     const suspendedUntil = suspensionApplies(action) ? await this.suspendedUntil(viewerId, spaceId) : null;
+    return this.decide(found, suspendedUntil, action, what, isAuthor);
+  }
+
+  private decide(
+    found: AuthorizedSpace,
+    suspendedUntil: Date | null,
+    action: ContentAction,
+    what: string,
+    isAuthor: boolean,
+  ): AuthorizedSpace {
     const decision = decideContentActionFor({ ...found, suspendedUntil }, action, this.clock.now(), isAuthor);
     if (decision === 'SUSPENDED') {
       throw forbidden(`You are suspended from this space until ${suspendedUntil!.toISOString()}`, 'SUSPENDED');
@@ -73,17 +90,31 @@ export class ContentAccess {
     return row?.until ?? null;
   }
 
-  /** The post (as the viewer sees it) if the viewer may do `action` on it. */
+  /**
+   * The post (as the viewer sees it) if the viewer may do `action` on it: the post, what the viewer is to its
+   * space and their suspension there come from one statement.
+   */
   async post(
     viewerId: string,
     postGlobalId: string,
     action: ContentAction,
   ): Promise<{ row: PostRow; access: AuthorizedSpace }> {
-    const row = await this.postRow(viewerId, fromGlobalId(postGlobalId, 'Post'));
-    if (!row) throw notFound('Post');
-    const access = await this.inSpace(viewerId, row.space_id, action, 'Post', row.author_id === viewerId);
+    const [found]: (PostRow & { standing: SpaceAccessRow | null; suspended_until: Date | null })[] =
+      await this.db.manager.query(
+        `SELECT to_jsonb(sa) AS standing, su.until AS suspended_until, ${postSelectSql('$2')}
+         LEFT JOIN LATERAL (${spaceStandingSql('ARRAY[p.space_id]', '$2', '$3')}) sa ON true
+         LEFT JOIN space_suspensions su ON su.space_id = p.space_id AND su.user_id = $2
+         WHERE p.id = $1`,
+        [fromGlobalId(postGlobalId, 'Post'), viewerId, this.clock.now()],
+      );
+    // A post whose space the viewer cannot see is hidden by row-level security too: both answer NOT_FOUND.
+    if (!found?.standing) throw notFound('Post');
+    const { standing, suspended_until, ...row } = found;
+    const isAuthor = row.author_id === viewerId;
+    const suspendedUntil = suspensionApplies(action) ? suspended_until : null;
+    const access = this.decide(standingOf(spaceAccessRowFromJson(standing)), suspendedUntil, action, 'Post', isAuthor);
     // A post hidden by a moderator is gone for everyone but its author and the moderators.
-    if (row.hidden_at && !canSeeHidden(access.viewer, row.author_id === viewerId)) throw notFound('Post');
+    if (row.hidden_at && !canSeeHidden(access.viewer, isAuthor)) throw notFound('Post');
     return { row, access };
   }
 

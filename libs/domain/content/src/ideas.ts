@@ -55,6 +55,7 @@ import {
   stateOf,
   type PostRow,
 } from './post.types';
+import { withVote } from './post-counts';
 import { PostsService } from './posts.service';
 
 @ObjectType({ implements: () => [Node], description: 'A challenge: ideas answer its question until its deadline.' })
@@ -198,25 +199,37 @@ export class IdeasService {
   }
 
   /** One vote per member, customers included; the voter follows the idea from then on. */
+  /** Four round trips, as a reaction: the answer is computed from the idea read and the vote written (withVote). */
   async vote(viewerId: string, ideaGlobalId: string, vote: boolean): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.idea(viewerId, ideaGlobalId, 'idea.vote');
-      if (vote) {
-        if (!ideaTakesVotes(row.idea_status!)) {
-          throw badInput({ ideaId: ['this idea was merged: vote for the idea it was merged into'] });
-        }
-        await this.db.manager.query(
-          `INSERT INTO idea_votes (post_id, space_id, user_id, customer_account_id, created_at)
+      if (!vote) {
+        const removed: unknown[] = await this.db.manager.query(
+          // Wrapped in a SELECT: TypeORM answers a bare DELETE … RETURNING with [rows, count].
+          'WITH gone AS (DELETE FROM idea_votes WHERE post_id = $1 AND user_id = $2 RETURNING 1) SELECT 1 FROM gone',
+          [row.id, viewerId],
+        );
+        return Post.from(withVote(row, -removed.length, false), viewerId);
+      }
+      if (!ideaTakesVotes(row.idea_status!)) {
+        throw badInput({ ideaId: ['this idea was merged: vote for the idea it was merged into'] });
+      }
+      // The vote, and following the idea (as PostsService.follow does), in one statement.
+      const [{ added }]: { added: number }[] = await this.db.manager.query(
+        `WITH vote AS (
+           INSERT INTO idea_votes (post_id, space_id, user_id, customer_account_id, created_at)
            SELECT $1, $2, $3, sm.customer_account_id, $4
            FROM (SELECT 1) one LEFT JOIN space_memberships sm ON sm.space_id = $2 AND sm.user_id = $3
-           ON CONFLICT (post_id, user_id) DO NOTHING`,
-          [row.id, row.space_id, viewerId, this.clock.now()],
-        );
-        await this.posts.follow(row.id, row.space_id, viewerId);
-      } else {
-        await this.db.manager.query('DELETE FROM idea_votes WHERE post_id = $1 AND user_id = $2', [row.id, viewerId]);
-      }
-      return this.posts.view(viewerId, row.id);
+           ON CONFLICT (post_id, user_id) DO NOTHING
+           RETURNING 1
+         ), follow AS (
+           INSERT INTO post_follows (post_id, space_id, user_id, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT DO NOTHING
+         )
+         SELECT count(*)::int AS added FROM vote`,
+        [row.id, row.space_id, viewerId, this.clock.now()],
+      );
+      return Post.from(withVote(row, added, true), viewerId);
     });
   }
 

@@ -11,6 +11,7 @@ import { Mentions } from './mentions';
 import { NewcomerLimits } from './newcomers';
 import type { CreatePostInput, FeedArgs, UpdatePostInput } from './post.inputs';
 import { feedCursorParts, feedStatement } from './feed.query';
+import { withReaction } from './post-counts';
 import { Post, PostRevision, stateOf, type PostRow } from './post.types';
 
 const normalizeTags = (tags: string[] | undefined) => [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()))];
@@ -191,25 +192,37 @@ export class PostsService {
     });
   }
 
-  /** One reaction per person and post; reacting again with another kind changes it. */
+  /**
+   * One reaction per person and post; reacting again with another kind changes it. Four round trips: the
+   * transaction's opening, the post with the viewer's standing, the write (which returns the previous kind),
+   * the commit; the answer is computed from them (withReaction), not read again.
+   */
   async react(viewerId: string, postGlobalId: string, kind: ReactionKind): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.access.post(viewerId, postGlobalId, 'react');
       if (checkItemState(stateOf(row), 'react')) throw notFound('Post');
-      await this.db.manager.query(
-        `INSERT INTO post_reactions (post_id, space_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (post_id, user_id) DO UPDATE SET kind = EXCLUDED.kind WHERE post_reactions.kind <> EXCLUDED.kind`,
+      const [{ previous }]: { previous: ReactionKind | null }[] = await this.db.manager.query(
+        `WITH previous AS (SELECT kind FROM post_reactions WHERE post_id = $1 AND user_id = $3),
+              changed AS (
+                INSERT INTO post_reactions (post_id, space_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (post_id, user_id) DO UPDATE SET kind = EXCLUDED.kind
+                WHERE post_reactions.kind <> EXCLUDED.kind)
+         SELECT (SELECT kind FROM previous) AS previous`,
         [row.id, row.space_id, viewerId, kind, this.clock.now()],
       );
-      return this.view(viewerId, row.id);
+      return Post.from(withReaction(row, previous, kind), viewerId);
     });
   }
 
   async unreact(viewerId: string, postGlobalId: string): Promise<Post> {
     return this.db.transaction(async () => {
       const { row } = await this.access.post(viewerId, postGlobalId, 'react');
-      await this.db.manager.query('DELETE FROM post_reactions WHERE post_id = $1 AND user_id = $2', [row.id, viewerId]);
-      return this.view(viewerId, row.id);
+      const removed: { kind: ReactionKind }[] = await this.db.manager.query(
+        // Wrapped in a SELECT: TypeORM answers a bare DELETE … RETURNING with [rows, count].
+        'WITH gone AS (DELETE FROM post_reactions WHERE post_id = $1 AND user_id = $2 RETURNING kind) SELECT kind FROM gone',
+        [row.id, viewerId],
+      );
+      return Post.from(withReaction(row, removed[0]?.kind ?? null, null), viewerId);
     });
   }
 

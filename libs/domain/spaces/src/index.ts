@@ -1,5 +1,12 @@
 export { SpacesModule } from './spaces.module';
-export { SpaceAccess, type AuthorizedSpace } from './space-access';
+export {
+  SpaceAccess,
+  spaceAccessRowFromJson,
+  spaceStandingSql,
+  standingOf,
+  type AuthorizedSpace,
+  type SpaceAccessRow,
+} from './space-access';
 export { SpacesService } from './spaces.service';
 export { InvitationsService } from './invitations.service';
 export { CustomerAccountsService } from './customer-accounts.service';

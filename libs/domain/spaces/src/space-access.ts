@@ -83,27 +83,7 @@ export class SpaceAccess {
   }
 
   private load(viewerId: string, spaceIds: string[]): Promise<SpaceAccessRow[]> {
-    return this.db.manager.query(
-      `SELECT s.*, om.role AS org_role, sm.role AS space_role,
-         CASE
-           WHEN EXISTS (SELECT 1 FROM consent_records c
-                        WHERE c.subject_id = $2 AND c.space_id = s.id AND c.withdrawn_at IS NULL
-                          AND c.policy_version = s.consent_version) THEN 'CURRENT'
-           WHEN sm.role = 'CUSTOMER' THEN 'OUTDATED'
-           ELSE 'NONE'
-         END AS consent,
-         EXISTS (SELECT 1 FROM invitations i JOIN users u ON u.id = $2
-                 WHERE i.space_id = s.id AND i.email = u.email AND i.accepted_at IS NULL
-                   AND i.revoked_at IS NULL AND i.expires_at > $3) AS invited,
-         CASE WHEN sm.role = 'OWNER' THEN (SELECT count(*) FROM space_memberships o
-                                            WHERE o.space_id = s.id AND o.role = 'OWNER' AND o.user_id <> $2)::int
-              ELSE 0 END AS other_owners
-       FROM spaces s
-       LEFT JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = $2
-       LEFT JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = $2
-       WHERE s.id = ANY ($1::uuid[])`,
-      [spaceIds, viewerId, this.clock.now()],
-    );
+    return this.db.manager.query(spaceStandingSql('$1::uuid[]', '$2', '$3'), [spaceIds, viewerId, this.clock.now()]);
   }
 
   private async hasPendingInvitation(viewerId: string, spaceId: string): Promise<boolean> {
@@ -116,7 +96,37 @@ export class SpaceAccess {
   }
 }
 
-function standingOf(row: SpaceAccessRow): AuthorizedSpace {
+/**
+ * What the viewer `viewer` is to the spaces whose ids `spaceIds` (an array expression) holds, as of `now`:
+ * one `SpaceAccessRow` per space they can see (placeholders or column references).
+ */
+export function spaceStandingSql(spaceIds: string, viewer: string, now: string): string {
+  return `SELECT s.*, om.role AS org_role, sm.role AS space_role,
+         CASE
+           WHEN EXISTS (SELECT 1 FROM consent_records c
+                        WHERE c.subject_id = ${viewer} AND c.space_id = s.id AND c.withdrawn_at IS NULL
+                          AND c.policy_version = s.consent_version) THEN 'CURRENT'
+           WHEN sm.role = 'CUSTOMER' THEN 'OUTDATED'
+           ELSE 'NONE'
+         END AS consent,
+         EXISTS (SELECT 1 FROM invitations i JOIN users u ON u.id = ${viewer}
+                 WHERE i.space_id = s.id AND i.email = u.email AND i.accepted_at IS NULL
+                   AND i.revoked_at IS NULL AND i.expires_at > ${now}) AS invited,
+         CASE WHEN sm.role = 'OWNER' THEN (SELECT count(*) FROM space_memberships o
+                                            WHERE o.space_id = s.id AND o.role = 'OWNER' AND o.user_id <> ${viewer})::int
+              ELSE 0 END AS other_owners
+       FROM spaces s
+       LEFT JOIN organization_memberships om ON om.organization_id = s.organization_id AND om.user_id = ${viewer}
+       LEFT JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = ${viewer}
+       WHERE s.id = ANY (${spaceIds})`;
+}
+
+/** A `SpaceAccessRow` that came back as JSON (`to_jsonb` of `spaceStandingSql`'s row), with its dates. */
+export function spaceAccessRowFromJson(json: SpaceAccessRow): SpaceAccessRow {
+  return { ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) };
+}
+
+export function standingOf(row: SpaceAccessRow): AuthorizedSpace {
   const viewer: ViewerInSpace = {
     orgRole: row.org_role,
     spaceRole: row.space_role,
