@@ -3,6 +3,7 @@ import { fromGlobalId } from '@ruche/kernel';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createOrganization, createSpace, customerOf, employeeOf, type Organization } from './support/spaces';
 import type { Person } from './support/identity';
+import { statementsDuring, type SentStatement } from './support/statements';
 
 /** Tables that grow with the history: a hot query reaching one of them must do it through an index. */
 const GROWING = [
@@ -18,11 +19,6 @@ const GROWING = [
   'audit_events',
   'uploads',
 ];
-
-interface Captured {
-  text: string;
-  values: unknown[];
-}
 
 /**
  * The hot lists keep answering from index walks: each operation below runs for real, every statement it sends
@@ -71,25 +67,13 @@ describe('query plans of the hot lists', () => {
   });
   afterAll(() => t.close());
 
-  /** Runs `fn` and returns the statements this process sent meanwhile (not the transaction frame). */
-  async function capture(fn: () => Promise<unknown>): Promise<Captured[]> {
-    const seen: Captured[] = [];
-    const original = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: any[]) {
-      const text: unknown = typeof args[0] === 'string' ? args[0] : args[0]?.text;
-      const values = (typeof args[0] === 'string' ? args[1] : args[0]?.values) ?? [];
-      if (typeof text === 'string') seen.push({ text, values });
-      return (original as any).apply(this, args);
-    });
-    try {
-      await fn();
-    } finally {
-      spy.mockRestore();
-    }
-    return seen.filter(
+  /** The statements `fn` sends, but for the transaction frame (opening, acting user, commit). */
+  async function capture(fn: () => Promise<unknown>): Promise<SentStatement[]> {
+    const { statements } = await statementsDuring(fn);
+    return statements.filter(
       (s) =>
         !/^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SELECT set_config|SELECT ruche_act_for_session)/i.test(s.text) &&
-        !/ruche_outbox_|pg_notify|socket_io_attachments|LISTEN|ruche_analytics_record_visit/.test(s.text),
+        !/ruche_analytics_record_visit/.test(s.text),
     );
   }
 
@@ -119,7 +103,7 @@ describe('query plans of the hot lists', () => {
     return into;
   }
 
-  async function scannedTables(viewer: Person, statements: Captured[]): Promise<string[]> {
+  async function scannedTables(viewer: Person, statements: SentStatement[]): Promise<string[]> {
     // As the owner: row-level security adds `space_id = ANY (readable)` to every posts scan, an index condition
     // that would hide a statement whose own filters no index serves. The statement itself must be walkable.
     const c = new Client({ connectionString: t.database.url });

@@ -9,15 +9,8 @@ import {
   type ContentAction,
   type ContentStanding,
 } from '@ruche/policy';
-import {
-  SpaceAccess,
-  spaceAccessRowFromJson,
-  spaceStandingSql,
-  standingOf,
-  type AuthorizedSpace,
-  type SpaceAccessRow,
-} from '@ruche/spaces';
-import { postSelectSql, type PostRow } from './post.types';
+import { SpaceAccess, spaceAccessRowFromJson, standingOf, type AuthorizedSpace } from '@ruche/spaces';
+import { postSelectSql, preloadSql, type PostRow } from './post.types';
 
 /**
  * The policy enforcement point for content: what the viewer is to the post's space, then the pure content
@@ -42,6 +35,18 @@ export class ContentAccess {
     if (!found) throw notFound(what);
     const suspendedUntil = suspensionApplies(action) ? await this.suspendedUntil(viewerId, spaceId) : null;
     return this.decide(found, suspendedUntil, action, what, isAuthor);
+  }
+
+  /**
+   * `inSpace(…, 'post.read')` for a list of the space's posts, from the standing its first post was read with
+   * (row-level security showed it, so the space is visible); an empty list asks the database.
+   */
+  async readsSpace(viewerId: string, spaceId: string, first: PostRow | undefined): Promise<void> {
+    if (!first?.standing) {
+      await this.inSpace(viewerId, spaceId, 'post.read');
+      return;
+    }
+    this.decide(standingOf(spaceAccessRowFromJson(first.standing)), null, 'post.read', 'Space', false);
   }
 
   private decide(
@@ -92,27 +97,25 @@ export class ContentAccess {
 
   /**
    * The post (as the viewer sees it) if the viewer may do `action` on it: the post, what the viewer is to its
-   * space and their suspension there come from one statement.
+   * space, their suspension there and the post's images come from one statement (kept in the row, so the
+   * answer's `viewerCan` and `images` need no query).
    */
   async post(
     viewerId: string,
     postGlobalId: string,
     action: ContentAction,
   ): Promise<{ row: PostRow; access: AuthorizedSpace }> {
-    const [found]: (PostRow & { standing: SpaceAccessRow | null; suspended_until: Date | null })[] =
-      await this.db.manager.query(
-        `SELECT to_jsonb(sa) AS standing, su.until AS suspended_until, ${postSelectSql('$2')}
-         LEFT JOIN LATERAL (${spaceStandingSql('ARRAY[p.space_id]', '$2', '$3')}) sa ON true
-         LEFT JOIN space_suspensions su ON su.space_id = p.space_id AND su.user_id = $2
-         WHERE p.id = $1`,
-        [fromGlobalId(postGlobalId, 'Post'), viewerId, this.clock.now()],
-      );
+    const preload = preloadSql('$2', '$3');
+    const [row]: PostRow[] = await this.db.manager.query(
+      `SELECT ${preload.columns}, ${postSelectSql('$2')} ${preload.joins} WHERE p.id = $1`,
+      [fromGlobalId(postGlobalId, 'Post'), viewerId, this.clock.now()],
+    );
     // A post whose space the viewer cannot see is hidden by row-level security too: both answer NOT_FOUND.
-    if (!found?.standing) throw notFound('Post');
-    const { standing, suspended_until, ...row } = found;
+    if (!row?.standing) throw notFound('Post');
     const isAuthor = row.author_id === viewerId;
-    const suspendedUntil = suspensionApplies(action) ? suspended_until : null;
-    const access = this.decide(standingOf(spaceAccessRowFromJson(standing)), suspendedUntil, action, 'Post', isAuthor);
+    const suspendedUntil = suspensionApplies(action) ? (row.suspended_until ?? null) : null;
+    const found = standingOf(spaceAccessRowFromJson(row.standing));
+    const access = this.decide(found, suspendedUntil, action, 'Post', isAuthor);
     // A post hidden by a moderator is gone for everyone but its author and the moderators.
     if (row.hidden_at && !canSeeHidden(access.viewer, isAuthor)) throw notFound('Post');
     return { row, access };

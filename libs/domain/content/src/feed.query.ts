@@ -1,6 +1,6 @@
 import { cursorTimestampSql, type CursorKey, type CursorPart } from '@ruche/graphql';
 import { readableSpaceIdsSql, visibleContentSql } from '@ruche/policy';
-import { postSelectSql, type FeedOrder } from './post.types';
+import { postSelectSql, preloadSql, type FeedOrder } from './post.types';
 
 /** Each order's key, its SQL type, a value above every key (an open bound) and its cursor form. */
 const ORDER_KEY: Record<
@@ -36,6 +36,8 @@ export interface FeedQuery {
   /** [pinned, order key, id] of the last post of the previous page. */
   after: CursorKey | null;
   limit: number;
+  /** For the viewer's standing (invitations expire). */
+  now: Date;
 }
 
 /**
@@ -90,9 +92,12 @@ export function feedStatement(q: FeedQuery): { sql: string; params: unknown[] } 
     // A cursor past every lane (only a forged one) gives an empty page.
     lanes = walks.join(' UNION ALL ') || `SELECT NULL::uuid AS id, 0 AS k_pinned, NULL::${key.type} AS k WHERE false`;
   }
-  const sql = `SELECT page.k_pinned, ${key.cursor} AS k_order, ${postSelectSql('$1')}
+  // Only the page's posts get their standing and images (for viewerCan and images, without more queries).
+  const preload = preloadSql('$1', param(q.now, 'timestamptz'));
+  const sql = `SELECT page.k_pinned, ${key.cursor} AS k_order, ${preload.columns}, ${postSelectSql('$1')}
     JOIN (SELECT l.id, l.k_pinned, l.k FROM (${lanes}) l ORDER BY l.k_pinned DESC, l.k DESC, l.id DESC LIMIT ${limit}) page
       ON page.id = p.id
+    ${preload.joins}
     ORDER BY page.k_pinned DESC, page.k DESC, page.id DESC`;
   return { sql, params };
 }

@@ -515,7 +515,9 @@ export class IdeaDetailsResolver {
     @Parent() idea: IdeaDetails,
     @Context() ctx: GraphQLContext,
   ): Promise<IdeaAbilities> {
-    const standing = await this.access.standing(ctx.loaders, viewer.userId, idea.post.spaceUuid);
+    const standing = idea.post.preload
+      ? idea.post.preload.standing
+      : await this.access.standing(ctx.loaders, viewer.userId, idea.post.spaceUuid);
     return ideaAbilities(
       standing,
       { isAuthor: idea.post.authorId === viewer.userId, deleted: idea.post.deleted, status: idea.status },

@@ -12,7 +12,15 @@ import {
   type PostKind,
   type ReactionKind,
 } from '@ruche/policy';
-import { Badge } from '@ruche/spaces';
+import { postImagesSql, type PostImageRow } from '@ruche/media';
+import {
+  Badge,
+  spaceAccessRowFromJson,
+  spaceStandingSql,
+  standingOf,
+  type AuthorizedSpace,
+  type SpaceAccessRow,
+} from '@ruche/spaces';
 import { authorBadge } from './authors';
 
 const enumOf = <T extends string>(values: readonly T[]) =>
@@ -75,6 +83,29 @@ export interface PostRow {
   viewer_reaction: ReactionKind | null;
   viewer_following: boolean;
   viewer_voted: boolean;
+  /**
+   * Read with the post by the feed and by ContentAccess.post (`preloadSql`), so that a page's `viewerCan` and
+   * `images` need no query of their own: what the viewer is to the post's space, their suspension there, the
+   * post's images.
+   */
+  standing?: SpaceAccessRow | null;
+  suspended_until?: Date | null;
+  images?: PostImageRow[];
+}
+
+/** What the viewer is to a post's space, with their suspension there (ContentAccess.standing's answer). */
+export type PostStanding = AuthorizedSpace & { suspendedUntil: Date | null };
+
+/**
+ * The preloaded columns of `PostRow` for a query over `posts p` for `viewer` at `now` (placeholders): select
+ * `columns`, and add `joins` after the FROM clause.
+ */
+export function preloadSql(viewer: string, now: string): { columns: string; joins: string } {
+  return {
+    columns: `to_jsonb(sa) AS standing, su.until AS suspended_until, ${postImagesSql('p.id')} AS images`,
+    joins: `LEFT JOIN LATERAL (${spaceStandingSql('ARRAY[p.space_id]', viewer, now)}) sa ON true
+      LEFT JOIN space_suspensions su ON su.space_id = p.space_id AND su.user_id = ${viewer}`,
+  };
 }
 
 /**
@@ -168,7 +199,7 @@ export class IdeaDetails {
   @Field(() => Date, { nullable: true }) statusChangedAt!: Date | null;
 
   /** Internal: the post's facts, for `viewerCan`. */
-  post!: Pick<Post, 'spaceUuid' | 'authorId' | 'deleted'>;
+  post!: Pick<Post, 'spaceUuid' | 'authorId' | 'deleted' | 'preload'>;
 }
 
 @ObjectType({ implements: () => [Node], description: 'Fetch one again with post(id) or node(id).' })
@@ -206,12 +237,25 @@ export class Post {
   authorId!: string | null;
   /** Internal: the mentioned users' uuids, for the `mentions` field. */
   mentionIds!: string[];
+  /** Internal: read with the post (PostRow.standing, images), so field resolvers need not query for them. */
+  preload?: PostPreload;
 
   static from(row: PostRow, viewerId: string): Post {
     const deleted = row.deleted_at !== null;
     const counts = Object.fromEntries(REACTION_KINDS.map((k) => [k, row.reaction_counts?.[k] ?? 0]));
-    const facts = { spaceUuid: row.space_id, authorId: row.author_id, deleted };
+    const preload: PostPreload | undefined =
+      row.standing === undefined
+        ? undefined
+        : {
+            standing: row.standing && {
+              ...standingOf(spaceAccessRowFromJson(row.standing)),
+              suspendedUntil: row.suspended_until ?? null,
+            },
+            images: row.images,
+          };
+    const facts = { spaceUuid: row.space_id, authorId: row.author_id, deleted, preload };
     return Object.assign(new Post(), {
+      preload,
       id: toGlobalId('Post', row.id),
       postId: row.id,
       spaceUuid: row.space_id,
@@ -264,6 +308,11 @@ export class Post {
       updatedAt: row.updated_at,
     });
   }
+}
+
+export interface PostPreload {
+  standing: PostStanding | null;
+  images: PostImageRow[] | undefined;
 }
 
 export const PostConnection = ConnectionType(Post);

@@ -3,7 +3,7 @@ import { CurrentViewer, type Viewer } from '@ruche/auth';
 import { ConnectionArgs, toConnection, type Connection, type GraphQLContext } from '@ruche/graphql';
 import { User, UsersLoader } from '@ruche/identity';
 import { Clock } from '@ruche/kernel';
-import { Uploads } from '@ruche/media';
+import { imagesOf, Uploads } from '@ruche/media';
 import { commentAbilities, postAbilities, spaceContentAbilities, type SpaceContentAbilities } from '@ruche/policy';
 import { SpaceAbilities } from '@ruche/spaces';
 import {
@@ -99,6 +99,7 @@ export class PostsResolver {
 
   @ResolveField(() => [Image], { description: 'Images of the post, batched per request (one query per page).' })
   images(@Parent() post: Post, @Context() ctx: GraphQLContext): Promise<Image[]> {
+    if (post.preload?.images) return Promise.resolve(imagesOf(post.preload.images));
     return ctx.loaders.get<string, Image[]>('postImages', (ids) => this.uploads.forPost(ids)).load(post.postId);
   }
 
@@ -121,7 +122,10 @@ export class PostsResolver {
     @Parent() post: Post,
     @Context() ctx: GraphQLContext,
   ): Promise<PostAbilities> {
-    const standing = await this.access.standing(ctx.loaders, viewer.userId, post.spaceUuid);
+    // Read with the post by the feed or the mutation, if it was; otherwise batched per page.
+    const standing = post.preload
+      ? post.preload.standing
+      : await this.access.standing(ctx.loaders, viewer.userId, post.spaceUuid);
     const facts = { isAuthor: post.authorId === viewer.userId, deleted: post.deleted, kind: post.kind };
     return postAbilities(standing, facts, this.clock.now());
   }

@@ -1,3 +1,10 @@
 export { MediaModule } from './media.module';
-export { Uploads, type PostImage, type UploadedImage } from './uploads.service';
+export {
+  imagesOf,
+  postImagesSql,
+  Uploads,
+  type PostImage,
+  type PostImageRow,
+  type UploadedImage,
+} from './uploads.service';
 export { FileMediaStorage, MediaStorage } from './media-storage';

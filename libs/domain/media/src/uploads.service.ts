@@ -196,32 +196,42 @@ export class Uploads {
    */
   async forPost(postIds: readonly string[]): Promise<PostImage[][]> {
     if (postIds.length === 0) return [];
-    const rows: {
-      id: string;
-      post_id: string;
-      width: number;
-      height: number;
-      frames: number;
-      variants: StoredVariant[];
-    }[] = await this.db.transaction(() =>
+    const rows: PostImageRow[] = await this.db.transaction(() =>
       this.db.manager.query(
         `SELECT id, post_id, width, height, frames, variants FROM uploads WHERE post_id = ANY ($1::uuid[])
          ORDER BY created_at, id`,
         [[...new Set(postIds)]],
       ),
     );
-    const byPost = new Map<string, PostImage[]>();
-    for (const r of rows) {
-      const list = byPost.get(r.post_id) ?? [];
-      list.push({
-        id: globalIdOf(r.id),
-        url: urlOf(r.id),
-        width: r.width,
-        height: r.height,
-        ...renditionsOf(r.id, r, r.variants),
-      });
-      byPost.set(r.post_id, list);
-    }
-    return postIds.map((id) => byPost.get(id) ?? []);
+    const byPost = new Map<string, PostImageRow[]>();
+    for (const r of rows) byPost.set(r.post_id, [...(byPost.get(r.post_id) ?? []), r]);
+    return postIds.map((id) => imagesOf(byPost.get(id) ?? []));
   }
 }
+
+/** What a post's images are made from: uploads rows, as `forPost` reads them or `postImagesSql` gives them. */
+export interface PostImageRow {
+  id: string;
+  post_id: string;
+  width: number;
+  height: number;
+  frames: number;
+  variants: StoredVariant[];
+}
+
+/** The images of one post from its uploads rows (oldest first). */
+export function imagesOf(rows: PostImageRow[]): PostImage[] {
+  return rows.map((r) => ({
+    id: globalIdOf(r.id),
+    url: urlOf(r.id),
+    width: r.width,
+    height: r.height,
+    ...renditionsOf(r.id, r, r.variants),
+  }));
+}
+
+/** The uploads rows of the post `postId` (a column reference) as a JSON array, for a query that reads posts. */
+export const postImagesSql = (postId: string) =>
+  `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', up.id, 'post_id', up.post_id, 'width', up.width,
+            'height', up.height, 'frames', up.frames, 'variants', up.variants) ORDER BY up.created_at, up.id), '[]')
+    FROM uploads up WHERE up.post_id = ${postId})`;
