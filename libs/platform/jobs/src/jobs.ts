@@ -11,6 +11,30 @@ import {
 import { CLS_ID, ClsService } from 'nestjs-cls';
 import PgBoss from 'pg-boss';
 
+/**
+ * pg-boss 10 records a job's outcome without awaiting it (`this.complete(…)` / `this.fail(…)` in its worker's
+ * onFetch): when PostgreSQL is down at that moment the rejection is unhandled and Node ends the process. The
+ * promise they return gets a handler here (a caller that awaits it still sees the error); the job's outcome is
+ * then lost and pg-boss expires and retries it. Found by test/reliability/postgres-stop.reliability-spec.ts.
+ */
+let outcomesGuarded = false;
+function guardUnawaitedOutcomes(logger: Logger): void {
+  if (outcomesGuarded) return;
+  outcomesGuarded = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manager = (require('pg-boss/src/manager') as { prototype: Record<string, unknown> }).prototype;
+  for (const method of ['complete', 'fail'] as const) {
+    const original = manager[method] as (...args: unknown[]) => Promise<unknown>;
+    manager[method] = function (this: unknown, ...args: unknown[]) {
+      const result = original.apply(this, args);
+      result.catch((error: unknown) =>
+        logger.warn({ err: error, job: args[0] }, `job runner could not record a job's outcome (${method})`),
+      );
+      return result;
+    };
+  }
+}
+
 /** Where this process stands: `in-process` works the queues and the schedules; `off` only sends jobs. */
 export type JobsMode = 'in-process' | 'off';
 
@@ -181,6 +205,7 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     });
     // pg-boss emits connection and polling errors here; an EventEmitter with no 'error' listener would throw.
     boss.on('error', (error) => this.logger.warn({ err: error }, 'job runner error'));
+    guardUnawaitedOutcomes(this.logger);
     await boss.start();
     try {
       for (const [name, { options }] of this.definitions) {
