@@ -87,6 +87,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     code === '57014' || // query_canceled (statement_timeout)
     code === '08006' || // connection_failure
     name === 'QueryRunnerAlreadyReleasedError' ||
+    // The same, from `manager.query` on a transaction whose connection was given up (PostgreSQL went away).
+    name === 'QueryRunnerProviderAlreadyReleasedError' ||
     /Connection terminated|timeout exceeded when trying to connect|connection is closed/i.test(message)
   );
 }
