@@ -84,7 +84,9 @@ export class Db {
     const session = this.pendingSession();
     try {
       // RequiresNew: a context whose transaction has ended (a late branch of a failed Promise.all) gets its own.
-      return await this.host.withTransaction(Propagation.RequiresNew, { opening: this.opening(session) }, () => {
+      const deadline = this.cls.isActive() ? this.cls.get<RequestDeadline | undefined>(REQUEST_DEADLINE) : undefined;
+      const options = { opening: this.opening(session), deadlineAt: deadline?.at };
+      return await this.host.withTransaction(Propagation.RequiresNew, options, () => {
         if (session) session.verified = true;
         return fn();
       });

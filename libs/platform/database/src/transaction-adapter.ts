@@ -8,7 +8,16 @@ export interface TransactionOptions {
    * for, and the proof that their session is live.
    */
   opening: string;
+  /**
+   * When the request's time is up (epoch ms). PostgreSQL's statement timeout normally ends a statement by then;
+   * if the server does not answer at all (frozen, a network partition), the connection is dropped a moment later
+   * so the request still answers SERVICE_UNAVAILABLE on time instead of waiting for the server.
+   */
+  deadlineAt?: number;
 }
+
+/** After the deadline, how long PostgreSQL gets to cancel the statement itself before the connection is dropped. */
+const DEADLINE_GRACE_MS = 250;
 
 /** TypeORM's own bookkeeping, so its saves inside the transaction do not open (and commit) one of their own. */
 type Runner = QueryRunner & { transactionDepth: number; isTransactionActive: boolean };
@@ -30,8 +39,19 @@ export class RucheTransactionAdapter implements TransactionalAdapter<DataSource,
     ): Promise<T> => {
       const runner = dataSource.createQueryRunner() as Runner;
       let broken: unknown;
+      let guard: NodeJS.Timeout | undefined;
       try {
         const client = (await runner.connect()) as PoolClient;
+        if (options.deadlineAt !== undefined) {
+          guard = setTimeout(
+            () => {
+              broken = new Error('Connection terminated: the request deadline passed with no answer from PostgreSQL');
+              // Pending statements fail with "Connection terminated unexpectedly" (SERVICE_UNAVAILABLE).
+              (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+            },
+            Math.max(0, options.deadlineAt - Date.now()) + DEADLINE_GRACE_MS,
+          );
+        }
         await client.query(`BEGIN; ${options.opening}`).catch(async (error: unknown) => {
           await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
           throw error;
@@ -53,6 +73,7 @@ export class RucheTransactionAdapter implements TransactionalAdapter<DataSource,
         broken ??= isConnectionError(error) ? error : undefined;
         throw error;
       } finally {
+        clearTimeout(guard);
         runner.isTransactionActive = false;
         runner.transactionDepth = 0;
         await (
