@@ -1,5 +1,7 @@
 import {
   envInt,
+  FEED,
+  gql,
   fixtureViewer,
   mixedLoad,
   openLoop,
@@ -32,6 +34,11 @@ describe('mixed 80/20 read/write load', () => {
     env = await ownPostgres();
     api = await startApi(env.pg, env.root);
     const viewer = await fixtureViewer(env.pg, api.port, Math.ceil((rate * seconds) / 10));
+    // Warm-up (prepared statements on every pooled connection, the JIT): the first seconds of a cold process are slow.
+    await openLoop(rate, 5, async () => ({
+      kind: 'feed',
+      ...(await gql(api!.port, FEED, { first: 20 }, viewer.token)),
+    }));
     const tag = `mixed-${Date.now()}`;
     const load = mixedLoad(viewer, tag, 0.2);
     const run = await openLoop(rate, seconds, (i) => load.send(i, api!.port));
