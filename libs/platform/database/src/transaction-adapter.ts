@@ -87,7 +87,7 @@ export class RucheTransactionAdapter implements TransactionalAdapter<DataSource,
 
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection is closed|ECONNRESET/i.test(message);
+  return /Connection terminated|connection is closed|ECONNRESET|not queryable/i.test(message);
 }
 
 /**
@@ -110,6 +110,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     name === 'QueryRunnerAlreadyReleasedError' ||
     // The same, from `manager.query` on a transaction whose connection was given up (PostgreSQL went away).
     name === 'QueryRunnerProviderAlreadyReleasedError' ||
-    /Connection terminated|timeout exceeded when trying to connect|connection is closed/i.test(message)
+    // "…connection error and is not queryable": pg's answer to a query on a connection that already failed.
+    /Connection terminated|timeout exceeded when trying to connect|connection is closed|not queryable/i.test(message)
   );
 }
