@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { toGlobalId } from '@ruche/kernel';
 import { freePort, withDatabase } from '@ruche/testing';
-import { httpGql, liveSpace, startRuche } from './support/processes';
+import { alive, exited, httpGql, liveSpace, sleep, sql, startRuche } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-app';
 
 const LAUNCHER = join(__dirname, '..', 'dist', 'libs', 'platform', 'database', 'src', 'embedded-postgres.js');
@@ -68,40 +68,6 @@ function startPostgres(dir: string, port: number, runners: ChildProcess[]): Prom
       reject(new Error(`PostgreSQL runner exited with ${code}:\n${log.slice(-2000)}`));
     });
   });
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One query on a fresh connection: the server goes away during the test, so no connection is kept. */
-async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 interface Received {

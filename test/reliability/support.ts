@@ -3,13 +3,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { RATE_LIMIT_BUCKETS } from '@ruche/config';
 import { fromGlobalId, toGlobalId } from '@ruche/kernel';
 import { freePort, withDatabase } from '@ruche/testing';
 import { LOAD_MANAGER_EMAIL, LOAD_PASSWORD } from '../../apps/api/src/load-fixture';
-import { MAIN } from '../support/processes';
+import { alive, exited, MAIN, RELAXED_LIMITS, sleep, sql } from '../support/processes';
+
+export { exited, sleep, sql };
 import { TEST_JWT_SECRET } from '../support/test-app';
 
 /** Set by the global setup: a stopped PostgreSQL data folder with the migrated schema and the load fixture. */
@@ -30,8 +30,6 @@ export const LAUNCHER = join(
 );
 /** Where each scenario writes its figures (docs/reliability.md quotes them). */
 export const RESULTS_DIR = join(__dirname, '..', '..', 'test-output', 'reliability');
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function envInt(name: string, fallback: number): number {
   const v = process.env[name];
@@ -86,26 +84,6 @@ export interface Postgres {
   thaw(): void;
   /** Stops everything for good (cleanup). */
   destroy(): Promise<void>;
-}
-
-export function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function postmasterPid(dir: string): number | null {
@@ -248,25 +226,8 @@ function chownTree(dir: string): void {
   execFileSync('chmod', ['0700', dir]);
 }
 
-/** One query on a fresh connection (the server may go away during the test, so none is kept). */
-export async function sql<T = Record<string, any>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // API processes
-
-/** Tests act fast, from one IP: rate limits out of the way. */
-const RELAXED_LIMITS = Object.fromEntries(
-  RATE_LIMIT_BUCKETS.map((b) => [`RATE_LIMIT_${b.toUpperCase()}`, '1000000/1000000']),
-);
 
 export interface Api {
   port: number;

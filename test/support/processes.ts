@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { RATE_LIMIT_BUCKETS } from '@ruche/config';
 
 /** Tests act fast, from one IP: rate limits out of the way unless a test sets its own. */
-const RELAXED_LIMITS = Object.fromEntries(
+export const RELAXED_LIMITS = Object.fromEntries(
   RATE_LIMIT_BUCKETS.map((b) => [`RATE_LIMIT_${b.toUpperCase()}`, '100000/100000']),
 );
 
@@ -89,4 +90,40 @@ export async function liveSpace(gql: HttpGql, name: string): Promise<{ token: st
     token,
   );
   return { token, spaceId: space.createSpace.space.id };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether `child` has exited, waiting up to `ms` for it. */
+export function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Whether a process with this pid is running. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One query on a fresh connection (the server may go away during the test, so none is kept). */
+export async function sql<T = Record<string, any>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

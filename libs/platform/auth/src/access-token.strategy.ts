@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '@ruche/config';
+import { isUuid } from '@ruche/kernel';
 import type { AccessTokenClaims, TokenViewer } from './viewer';
 
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Verifies `Authorization: Bearer <jwt>`: signature, allowlisted algorithm, issuer, audience, expiry. */
 @Injectable()
@@ -30,7 +30,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-toke
    */
   validate(payload: Partial<AccessTokenClaims>): TokenViewer | false {
     const { sub, sid, tv } = payload;
-    if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) return false;
+    if (!isUuid(sub) || !isUuid(sid)) return false;
     if (typeof tv !== 'number' || !Number.isInteger(tv)) return false;
     return { userId: sub, sessionId: sid, tokenVersion: tv };
   }

@@ -4,7 +4,7 @@ import { ClsService } from 'nestjs-cls';
 import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { serviceUnavailable, unauthenticated } from '@ruche/kernel';
+import { isUuid, serviceUnavailable, unauthenticated } from '@ruche/kernel';
 import { isDatabaseUnavailable, type RucheTransactionAdapter } from './transaction-adapter';
 
 const ACTOR = 'ruche.actorId';
@@ -27,10 +27,9 @@ interface PendingSession extends SessionClaim {
   verified: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A literal for the opening statement (simple protocol: no parameters), from values checked here. */
 function uuidLiteral(value: string): string {
-  if (value !== '' && !UUID.test(value)) throw new Error('the acting user must be a UUID');
+  if (value !== '' && !isUuid(value)) throw new Error('the acting user must be a UUID');
   return `'${value}'`;
 }
 const SESSION_NOT_LIVE = '28000'; // ruche_act_for_session: invalid_authorization_specification

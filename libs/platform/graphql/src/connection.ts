@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { badInput, textProblem } from '@ruche/kernel';
+import { badInput, isUuid, textProblem } from '@ruche/kernel';
 
 /** `first` (1–100, required) and `after`: the arguments of every list (Relay, GitHub rule). */
 @ArgsType()
@@ -61,7 +61,6 @@ export function encodeCursor(key: CursorKey): string {
 /** What each position of a cursor must hold, checked before it reaches SQL. */
 export type CursorPart = 'timestamp' | 'uuid' | 'number' | 'string';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 // A well-formed timestamp PostgreSQL also accepts: month 13 or 30 February would fail in SQL, not here.
 function isTimestamp(v: string): boolean {
@@ -70,7 +69,7 @@ function isTimestamp(v: string): boolean {
 }
 const partIsValid: Record<CursorPart, (v: unknown) => boolean> = {
   timestamp: (v) => typeof v === 'string' && isTimestamp(v),
-  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  uuid: isUuid,
   number: (v) => typeof v === 'number' && Number.isFinite(v),
   // The decoded text reaches SQL too: the same rule as any other single-line string.
   string: (v) => typeof v === 'string' && v.length <= 256 && textProblem(v, 'line') === null,

@@ -2,6 +2,9 @@ import { notFound } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A UUID in its text form (any case). */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /** Opaque Relay global id: base64url("Type:uuid"). Clients never build or parse them. */
 export function toGlobalId(type: string, id: string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
@@ -14,7 +17,7 @@ export function parseGlobalId(globalId: string): { type: string; id: string } | 
   if (sep <= 0) return null;
   const type = decoded.slice(0, sep);
   const id = decoded.slice(sep + 1);
-  return UUID.test(id) ? { type, id: id.toLowerCase() } : null;
+  return isUuid(id) ? { type, id: id.toLowerCase() } : null;
 }
 
 /**

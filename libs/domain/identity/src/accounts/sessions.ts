@@ -3,7 +3,7 @@ import { AccessTokenIssuer, SessionValidator, type AccessTokenClaims, type Viewe
 import { AuditTrail } from '@ruche/audit';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
-import { Clock, hashSecretToken, newSecretToken } from '@ruche/kernel';
+import { Clock, hashSecretToken, isUuid, newSecretToken } from '@ruche/kernel';
 import { RefreshTokenEntity, SessionFamilyEntity, type UserEntity } from './account.entities';
 
 export interface IssuedSession {
@@ -94,17 +94,19 @@ export class Sessions extends SessionValidator {
     );
   }
 
-  /** Checked on every authenticated request: the access token must still match a live session. */
+  /**
+   * The access token still matches a live session, for transports that check it up front (the socket
+   * handshake); HTTP requests make the same check in their first transaction (Db.actAs). One rule for both:
+   * `ruche_act_for_session`, which fails with SQLSTATE 28000 when the session is not live.
+   */
   override async validate(claims: AccessTokenClaims): Promise<Viewer | null> {
-    const rows: { token_version: number; disabled_at: Date | null; revoked_at: Date | null }[] =
-      await this.db.manager.query(
-        `SELECT u.token_version, u.disabled_at, f.revoked_at
-         FROM users u JOIN session_families f ON f.id = $2 AND f.user_id = u.id
-         WHERE u.id = $1`,
-        [claims.sub, claims.sid],
-      );
-    const row = rows[0];
-    if (!row || row.disabled_at || row.revoked_at || row.token_version !== claims.tv) return null;
+    if (!isUuid(claims.sub) || !isUuid(claims.sid) || !Number.isInteger(claims.tv)) return null;
+    try {
+      await this.db.manager.query('SELECT ruche_act_for_session($1, $2, $3)', [claims.sub, claims.sid, claims.tv]);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '28000') return null;
+      throw error;
+    }
     return { userId: claims.sub, sessionId: claims.sid };
   }
 }
