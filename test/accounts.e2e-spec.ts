@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { statementsDuring } from './support/statements';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app';
 import {
   codeOf,
@@ -166,6 +167,7 @@ describe('accounts', () => {
           issuer: 'ruche',
           audience: 'ruche-api',
         }),
+        noExpiry: sign({ ...base }),
         hs512: jwt.sign({ ...base, exp: now + 600 }, TEST_JWT_SECRET, {
           algorithm: 'HS512',
           issuer: 'ruche',
@@ -179,6 +181,22 @@ describe('accounts', () => {
         expect([name, codeOf(res)]).toEqual([name, 'UNAUTHENTICATED']);
       }
     });
+  });
+
+  it('answers the web app viewer (me with its organizations and roles) in three round trips', async () => {
+    const person = await signUp(t, { email: uniqueEmail('viewer-trips.test') });
+    for (const name of ['Zeta Viewer Co', 'Alpha Viewer Co'])
+      await t.gql(CREATE_ORG, { input: { name, emailDomains: [] } }, person.accessToken);
+    const VIEWER = `{ me { id displayName email organizations { id name viewerRole viewerCan { readAnalytics } } } }`;
+    await t.gql(VIEWER, {}, person.accessToken); // the day's first request also records the visit
+    const { result, statements } = await statementsDuring(() => t.gql(VIEWER, {}, person.accessToken));
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.me.organizations).toEqual([
+      expect.objectContaining({ name: 'Alpha Viewer Co', viewerRole: 'OWNER', viewerCan: { readAnalytics: true } }),
+      expect.objectContaining({ name: 'Zeta Viewer Co', viewerRole: 'OWNER' }),
+    ]);
+    // BEGIN with the session check, the user with their organizations, COMMIT.
+    expect(statements.map((q) => q.text.trim().split(/\s+/)[0])).toEqual(['BEGIN;', 'SELECT', 'COMMIT']);
   });
 
   describe('refresh tokens', () => {

@@ -28,8 +28,11 @@ const { values: args } = parseArgs({
     'open-seconds': { type: 'string', default: '6' },
     rate: { type: 'string', default: '300' },
     connections: { type: 'string', default: '50' },
+    // A subset of the phases while working on one of them: feed,open,depth,me,writes (the report shows those).
+    only: { type: 'string', default: 'feed,open,depth,me,writes' },
   },
 });
+const PHASES = new Set(args.only.split(','));
 const PAIRS = Number(args.pairs);
 const SECONDS = Number(args.seconds);
 const OPEN_SECONDS = Number(args['open-seconds']);
@@ -510,40 +513,48 @@ async function pairs(label, a, b, runA, runB) {
   return rounds;
 }
 const results = {};
-for (const feed of ['home', 'space']) {
-  results[`${feed} throughput`] = await pairs(
-    `${feed} feed, ${CONNECTIONS} connections`,
+if (PHASES.has('feed')) {
+  for (const feed of ['home', 'space']) {
+    results[`${feed} throughput`] = await pairs(
+      `${feed} feed, ${CONNECTIONS} connections`,
+      'Ruche',
+      'ceiling',
+      () => load(ruche, work[feed]),
+      () => load(ceiling, work[feed]),
+    );
+  }
+}
+if (PHASES.has('open')) {
+  for (const feed of ['home', 'space']) {
+    results[`${feed} open`] = await pairs(
+      `${feed} feed at ${RATE}/s`,
+      'Ruche',
+      'ceiling',
+      () => load(ruche, work[feed], { rate: RATE, seconds: OPEN_SECONDS }),
+      () => load(ceiling, work[feed], { rate: RATE, seconds: OPEN_SECONDS }),
+    );
+  }
+}
+if (PHASES.has('depth')) {
+  for (const feed of ['home', 'space']) {
+    results[`${feed} depth`] = await pairs(
+      `${feed} feed page 50 vs page 1, 1 connection`,
+      'page 50',
+      'page 1',
+      () => load(ruche, work[`${feed}50`], { connections: 1, seconds: 3 }),
+      () => load(ruche, work[feed], { connections: 1, seconds: 3 }),
+    );
+  }
+}
+if (PHASES.has('me')) {
+  results.me = await pairs(
+    'me',
     'Ruche',
-    'ceiling',
-    () => load(ruche, work[feed]),
-    () => load(ceiling, work[feed]),
+    'bare',
+    () => load(ruche, work.me),
+    () => load(bareMe, work.me),
   );
 }
-for (const feed of ['home', 'space']) {
-  results[`${feed} open`] = await pairs(
-    `${feed} feed at ${RATE}/s`,
-    'Ruche',
-    'ceiling',
-    () => load(ruche, work[feed], { rate: RATE, seconds: OPEN_SECONDS }),
-    () => load(ceiling, work[feed], { rate: RATE, seconds: OPEN_SECONDS }),
-  );
-}
-for (const feed of ['home', 'space']) {
-  results[`${feed} depth`] = await pairs(
-    `${feed} feed page 50 vs page 1, 1 connection`,
-    'page 50',
-    'page 1',
-    () => load(ruche, work[`${feed}50`], { connections: 1, seconds: 3 }),
-    () => load(ruche, work[feed], { connections: 1, seconds: 3 }),
-  );
-}
-results.me = await pairs(
-  'me',
-  'Ruche',
-  'bare',
-  () => load(ruche, work.me),
-  () => load(bareMe, work.me),
-);
 
 // Writes: the same transaction in pgbench, as ruche_app with the manager as the acting user, on the same posts.
 const REACT_SQL = `\\set n random(1, ${helpers.posts.length})
@@ -577,23 +588,25 @@ const writeMark = await withClient(
   DB_URL,
   async (c) => (await c.query('SELECT coalesce(max(id), 0)::bigint AS m FROM outbox_events')).rows[0].m,
 );
-results.react = await pairs(
-  `react, ${CONNECTIONS} clients`,
-  'API',
-  'pgbench',
-  () => load(ruche, work.react),
-  () => pgbench(REACT_SQL),
-);
-results.vote = await pairs(
-  `voteIdea/unvoteIdea, ${CONNECTIONS} clients`,
-  'API',
-  'pgbench',
-  () => load(ruche, work.vote),
-  async () => {
-    const r = pgbench(VOTE_SQL);
-    return { ...r, perSecond: r.perSecond * 2 };
-  },
-);
+if (PHASES.has('writes')) {
+  results.react = await pairs(
+    `react, ${CONNECTIONS} clients`,
+    'API',
+    'pgbench',
+    () => load(ruche, work.react),
+    () => pgbench(REACT_SQL),
+  );
+  results.vote = await pairs(
+    `voteIdea/unvoteIdea, ${CONNECTIONS} clients`,
+    'API',
+    'pgbench',
+    () => load(ruche, work.vote),
+    async () => {
+      const r = pgbench(VOTE_SQL);
+      return { ...r, perSecond: r.perSecond * 2 };
+    },
+  );
+}
 log('waiting for the relay to deliver every event…');
 const delivery = await drain(outboxMark, 60_000);
 const writeEvents = await withClient(DB_URL, async (c) => (await pendingSince(c, writeMark)).rows[0]);
@@ -604,9 +617,10 @@ rmSync(tmp, { recursive: true, force: true });
 // ---------------------------------------------------------------------------------------------------------
 // report (Markdown on stdout)
 
-const ratios = (rounds, f = (r) => r.a.perSecond / r.b.perSecond) => median(rounds.map(f));
-const med = (rounds, side, key) => median(rounds.map((r) => r[side][key]).filter((x) => x !== undefined));
-const errorsOf = (rounds, side) => rounds.reduce((a, r) => a + (r[side].errors ?? r[side].failed ?? 0), 0);
+// A phase left out (--only) has no rounds: its rows and goals are not printed.
+const ratios = (rounds, f = (r) => r.a.perSecond / r.b.perSecond) => median((rounds ?? []).map(f));
+const med = (rounds, side, key) => median((rounds ?? []).map((r) => r[side][key]).filter((x) => x !== undefined));
+const errorsOf = (rounds, side) => (rounds ?? []).reduce((a, r) => a + (r[side].errors ?? r[side].failed ?? 0), 0);
 const minutes = ((performance.now() - started) / 60000).toFixed(1);
 console.log(
   `${pgVersion.split(' on ')[0]}, Node ${process.version}, ${cpus().length} cores (${cpus()[0].model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
@@ -616,24 +630,27 @@ console.log(
 console.log('| measure | Ruche | baseline | Ruche ÷ baseline (median of rounds) | errors (Ruche / baseline) |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 const row = (name, rounds, unitA, unitB, ratio, digits = 2) =>
+  rounds &&
   console.log(
     `| ${name} | ${unitA} | ${unitB} | ${ratio.toFixed(digits)} | ${errorsOf(rounds, 'a')} / ${errorsOf(rounds, 'b')} |`,
   );
 for (const feed of ['home', 'space']) {
   const t = results[`${feed} throughput`];
-  row(
-    `${feed} feed, ${CONNECTIONS} connections: pages/s (ceiling)`,
-    t,
-    int(med(t, 'a', 'perSecond')),
-    int(med(t, 'b', 'perSecond')),
-    ratios(t),
-  );
-  console.log(
-    `| ${feed} feed, ${CONNECTIONS} connections: p50 / p99 | ${f1(med(t, 'a', 'p50'))} / ${f1(med(t, 'a', 'p99'))} ms | ${f1(med(t, 'b', 'p50'))} / ${f1(med(t, 'b', 'p99'))} ms | | |`,
-  );
-  console.log(
-    `| ${feed} feed: Node CPU per page / PostgreSQL CPU per page | ${f1(med(t, 'a', 'nodeCpuMs'))} / ${f1(med(t, 'a', 'pgCpuMs'))} ms | ${f1(med(t, 'b', 'nodeCpuMs'))} / ${f1(med(t, 'b', 'pgCpuMs'))} ms | | |`,
-  );
+  if (t) {
+    row(
+      `${feed} feed, ${CONNECTIONS} connections: pages/s (ceiling)`,
+      t,
+      int(med(t, 'a', 'perSecond')),
+      int(med(t, 'b', 'perSecond')),
+      ratios(t),
+    );
+    console.log(
+      `| ${feed} feed, ${CONNECTIONS} connections: p50 / p99 | ${f1(med(t, 'a', 'p50'))} / ${f1(med(t, 'a', 'p99'))} ms | ${f1(med(t, 'b', 'p50'))} / ${f1(med(t, 'b', 'p99'))} ms | | |`,
+    );
+    console.log(
+      `| ${feed} feed: Node CPU per page / PostgreSQL CPU per page | ${f1(med(t, 'a', 'nodeCpuMs'))} / ${f1(med(t, 'a', 'pgCpuMs'))} ms | ${f1(med(t, 'b', 'nodeCpuMs'))} / ${f1(med(t, 'b', 'pgCpuMs'))} ms | | |`,
+    );
+  }
   const o = results[`${feed} open`];
   row(
     `${feed} feed at ${RATE}/s (open loop): p99`,
@@ -660,14 +677,16 @@ row(
   ratios(m),
   3,
 );
-console.log(
-  `| me: Node CPU per request | ${f2(med(m, 'a', 'nodeCpuMs'))} ms | ${f2(med(m, 'b', 'nodeCpuMs'))} ms | | |`,
-);
+if (m)
+  console.log(
+    `| me: Node CPU per request | ${f2(med(m, 'a', 'nodeCpuMs'))} ms | ${f2(med(m, 'b', 'nodeCpuMs'))} ms | | |`,
+  );
 for (const [name, label] of [
   ['react', 'react'],
   ['vote', 'voteIdea / unvoteIdea'],
 ]) {
   const w = results[name];
+  if (!w) continue;
   row(
     `${label}, ${CONNECTIONS} clients: transactions/s (pgbench)`,
     w,
@@ -693,31 +712,36 @@ for (const [name, s] of Object.entries(statements)) {
 }
 const goals = [];
 const goal = (name, value, ok) => goals.push(`| ${name} | ${value} | ${ok ? 'yes' : 'no'} |`);
+const had = (...keys) => keys.every((k) => results[k]);
 for (const feed of ['home', 'space']) {
   const t = results[`${feed} throughput`];
   const r = ratios(t);
-  goal(`${feed} feed ≥ 40 % of the ceiling's throughput (aim 60 %)`, `${(r * 100).toFixed(0)} %`, r >= 0.4);
-  goal(
-    `${feed} feed: zero errors`,
-    String(errorsOf(t, 'a') + errorsOf(results[`${feed} open`], 'a')),
-    errorsOf(t, 'a') + errorsOf(results[`${feed} open`], 'a') === 0,
-  );
+  if (had(`${feed} throughput`))
+    goal(`${feed} feed ≥ 40 % of the ceiling's throughput (aim 60 %)`, `${(r * 100).toFixed(0)} %`, r >= 0.4);
+  if (had(`${feed} throughput`, `${feed} open`))
+    goal(
+      `${feed} feed: zero errors`,
+      String(errorsOf(t, 'a') + errorsOf(results[`${feed} open`], 'a')),
+      errorsOf(t, 'a') + errorsOf(results[`${feed} open`], 'a') === 0,
+    );
   const p99 = med(results[`${feed} open`], 'a', 'p99');
-  goal(
-    `${feed} feed p99 ≤ 100 ms at ${RATE}/s`,
-    `${f1(p99)} ms (ceiling ${f1(med(results[`${feed} open`], 'b', 'p99'))} ms)`,
-    p99 <= 100,
-  );
+  if (had(`${feed} open`))
+    goal(
+      `${feed} feed p99 ≤ 100 ms at ${RATE}/s`,
+      `${f1(p99)} ms (ceiling ${f1(med(results[`${feed} open`], 'b', 'p99'))} ms)`,
+      p99 <= 100,
+    );
   const d = ratios(results[`${feed} depth`], (x) => x.a.p50 / x.b.p50);
-  goal(`${feed} feed page 50 p50 ≤ 1.5 × page 1`, f2(d), d <= 1.5);
+  if (had(`${feed} depth`)) goal(`${feed} feed page 50 p50 ≤ 1.5 × page 1`, f2(d), d <= 1.5);
 }
 goal('feed p50 on 10M posts ≤ 1.5 × 1M', 'not measured (no 10M fixture)', false);
 const meRatio = ratios(results.me);
-goal('me ≥ 10 % of the bare JWT endpoint (aim 20 %)', `${(meRatio * 100).toFixed(1)} %`, meRatio >= 0.1);
+if (had('me')) goal('me ≥ 10 % of the bare JWT endpoint (aim 20 %)', `${(meRatio * 100).toFixed(1)} %`, meRatio >= 0.1);
 for (const [name, label] of [
   ['react', 'react'],
   ['vote', 'voteIdea'],
 ]) {
+  if (!had(name)) continue;
   const r = ratios(results[name]);
   goal(`${label} ≥ 40 % of pgbench at equal concurrency`, `${(r * 100).toFixed(0)} %`, r >= 0.4);
   const api = med(results[name], 'a', 'perSecond');

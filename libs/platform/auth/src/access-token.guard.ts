@@ -1,59 +1,53 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { Db } from '@ruche/database';
 import { unauthenticated } from '@ruche/kernel';
+import { bearerToken, AccessTokenVerifier } from './access-token.verifier';
 import { IS_PUBLIC, requestOf } from './decorators';
 import type { TokenViewer } from './viewer';
 
 /**
  * Global guard, deny by default: every operation needs a valid access token unless marked @Public().
  * On public operations a valid token is still read (so a signed-in visitor is recognised) but not required.
+ * The token's session is checked by the request's first transaction (Db.actAs), not here.
  */
 @Injectable()
-export class AccessTokenGuard extends AuthGuard('access-token') {
+export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly db: Db,
-  ) {
-    super();
-  }
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
 
-  override getRequest(context: ExecutionContext) {
-    return requestOf(context);
-  }
-
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     // Realtime messages ride on a socket whose access token was verified at the handshake (RealtimeGateway).
     if (context.getType() === 'ws') return true;
+    const request = requestOf(context);
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const header = request.headers.authorization;
+    if (isPublic && !header) return true;
+    const claims = this.verifier.claims(bearerToken(header));
+    if (!claims) {
+      if (!isPublic) throw unauthenticated('Authentication required: missing, invalid or expired access token');
+      request.user = undefined;
+      return true; // a bad token on a public operation is treated as anonymous
+    }
+    const viewer: TokenViewer = {
+      userId: claims.userId,
+      sessionId: claims.sessionId,
+      tokenVersion: claims.tokenVersion,
+    };
+    request.user = viewer;
+    await this.db.actAs(viewer.userId, { id: viewer.sessionId, tokenVersion: viewer.tokenVersion });
     if (isPublic) {
-      const request = requestOf(context);
-      if (!request.headers.authorization) return true;
       try {
-        await super.canActivate(context);
-        await this.actAsViewer(context);
         await this.db.ensureSession();
       } catch {
-        // A bad token (or an ended session) on a public operation is treated as anonymous.
+        // An ended session on a public operation is treated as anonymous.
         request.user = undefined;
         await this.db.actAs(null);
       }
-      return true;
     }
-    const allowed = (await super.canActivate(context)) as boolean;
-    await this.actAsViewer(context);
-    return allowed;
-  }
-
-  /** Row-level security sees the same person as the resolvers, once their session is found live. */
-  private async actAsViewer(context: ExecutionContext): Promise<void> {
-    const viewer = requestOf(context).user as TokenViewer | undefined;
-    if (viewer) await this.db.actAs(viewer.userId, { id: viewer.sessionId, tokenVersion: viewer.tokenVersion });
-  }
-
-  override handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw unauthenticated('Authentication required: missing, invalid or expired access token');
-    return user;
+    return true;
   }
 }

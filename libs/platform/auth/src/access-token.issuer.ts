@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '@ruche/config';
 import { Clock } from '@ruche/kernel';
-import { ACCESS_TOKEN_ALGORITHM, requiredSecret } from './access-token.strategy';
+import { ACCESS_TOKEN_ALGORITHM, requiredSecret } from './access-token.key';
 import type { AccessTokenClaims } from './viewer';
 
 @Injectable()

@@ -1,9 +1,7 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenIssuer } from './access-token.issuer';
-import { AccessTokenStrategy } from './access-token.strategy';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { SessionCheckInterceptor } from './session-check.interceptor';
 
@@ -17,9 +15,8 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [PassportModule, ...(options.imports ?? [])],
+      imports: options.imports ?? [],
       providers: [
-        AccessTokenStrategy,
         AccessTokenIssuer,
         AccessTokenVerifier,
         { provide: APP_GUARD, useClass: AccessTokenGuard },

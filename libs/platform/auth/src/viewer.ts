@@ -24,3 +24,13 @@ export interface AccessTokenClaims {
 export abstract class SessionValidator {
   abstract validate(claims: AccessTokenClaims): Promise<Viewer | null>;
 }
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own way to type what a request carries
+  namespace Express {
+    interface Request {
+      /** The access token's viewer, set by AccessTokenGuard (absent when anonymous). */
+      user?: TokenViewer;
+    }
+  }
+}

@@ -25,7 +25,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'ruche-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Standard output written off the event loop (one line per request costs a blocking write otherwise); pino
+  // flushes what is pending when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Routes Nest's own logging (bootstrap, module init, `new Logger(ctx)`) into the same JSON stream. */

@@ -7,12 +7,7 @@ import { DomainError, notFound, unauthenticated } from '@ruche/kernel';
 import { RefreshSessionInput, SignInInput, SignOutInput, SignUpInput, VerifyEmailInput } from './account.inputs';
 import { AuthPayload, User, VerifyEmailPayload } from './account.types';
 import { AccountsService, type SignedIn } from './accounts.service';
-import {
-  clearRefreshCookie,
-  refreshTokenFromCookie,
-  setRefreshCookie,
-  wantsCookieSession,
-} from './session-cookie';
+import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, wantsCookieSession } from './session-cookie';
 
 @Resolver()
 export class AccountsResolver {
@@ -36,7 +31,9 @@ export class AccountsResolver {
 
   @Public()
   @UseGuards(GqlThrottlerGuard)
-  @Mutation(() => AuthPayload, { description: 'Creates an account, signs it in and mails an e-mail verification link.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Creates an account, signs it in and mails an e-mail verification link.',
+  })
   async signUp(@Args('input') input: SignUpInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
     return this.toPayload(await this.accounts.signUp(input), ctx);
   }
@@ -54,7 +51,10 @@ export class AccountsResolver {
     description:
       'Exchanges a refresh token (single use) for a new token pair; without one, the session cookie of a browser.',
   })
-  async refreshSession(@Args('input') input: RefreshSessionInput, @Context() ctx: GraphQLContext): Promise<AuthPayload> {
+  async refreshSession(
+    @Args('input') input: RefreshSessionInput,
+    @Context() ctx: GraphQLContext,
+  ): Promise<AuthPayload> {
     const fromCookie = !input.refreshToken;
     const token = input.refreshToken ?? refreshTokenFromCookie(ctx.req);
     if (!token) throw unauthenticated('No session', 'INVALID_REFRESH_TOKEN');
@@ -82,7 +82,9 @@ export class AccountsResolver {
 
   @Public()
   @UseGuards(GqlThrottlerGuard)
-  @Mutation(() => VerifyEmailPayload, { description: 'Confirms an e-mail address with the token from the mailed link.' })
+  @Mutation(() => VerifyEmailPayload, {
+    description: 'Confirms an e-mail address with the token from the mailed link.',
+  })
   async verifyEmail(@Args('input') input: VerifyEmailInput): Promise<VerifyEmailPayload> {
     const user = await this.accounts.verifyEmail(input.token);
     return { user: User.from(user, user.id) };
@@ -97,8 +99,8 @@ export class AccountsResolver {
 
   @Query(() => User, { description: 'The signed-in user.' })
   async me(@CurrentViewer() viewer: Viewer): Promise<User> {
-    const user = await this.accounts.findUser(viewer.userId);
-    if (!user) throw notFound('User');
-    return User.from(user, viewer.userId);
+    const found = await this.accounts.findViewer(viewer.userId);
+    if (!found) throw notFound('User');
+    return Object.assign(User.from(found.user, viewer.userId), { organizationsOfViewer: found.organizations });
   }
 }

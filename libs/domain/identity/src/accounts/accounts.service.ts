@@ -3,6 +3,7 @@ import { AuditTrail } from '@ruche/audit';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
 import { Mailer } from '@ruche/mail';
+import type { OrgRole } from '@ruche/policy';
 import {
   Clock,
   conflict,
@@ -14,6 +15,7 @@ import {
   unauthenticated,
 } from '@ruche/kernel';
 import { Memberships } from '../organizations/memberships';
+import { OrganizationEntity } from '../organizations/organization.entities';
 import { EmailVerificationEntity, UserEntity } from './account.entities';
 import type { SignInInput, SignUpInput } from './account.inputs';
 import { PasswordHasher } from './password-hasher';
@@ -24,6 +26,12 @@ const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 
 export interface SignedIn extends IssuedSession {
   user: UserEntity;
+}
+
+/** The signed-in user with their organizations and role in each. */
+export interface ViewerRow {
+  user: UserEntity;
+  organizations: { org: OrganizationEntity; role: OrgRole }[];
 }
 
 @Injectable()
@@ -139,7 +147,8 @@ export class AccountsService {
   async refreshSession(refreshToken: string): Promise<SignedIn> {
     // Reuse detection must survive the caller's failure, so it is committed before we answer.
     const consumed = await this.db.transaction(() => this.sessions.consumeRefreshToken(refreshToken));
-    if (!consumed) throw unauthenticated('This refresh token is invalid, expired or already used', 'INVALID_REFRESH_TOKEN');
+    if (!consumed)
+      throw unauthenticated('This refresh token is invalid, expired or already used', 'INVALID_REFRESH_TOKEN');
     return this.db.transaction(async () => {
       await this.db.actAs(consumed.userId);
       const user = await this.db.manager.getRepository(UserEntity).findOneByOrFail({ id: consumed.userId });
@@ -155,8 +164,42 @@ export class AccountsService {
     });
   }
 
-  findUser(userId: string): Promise<UserEntity | null> {
-    return this.db.manager.getRepository(UserEntity).findOneBy({ id: userId });
+  /**
+   * The signed-in user and the organizations they belong to, with their role in each (by name): the web app's
+   * viewer, asked on every page load, in one statement of the request's one transaction.
+   */
+  async findViewer(userId: string): Promise<ViewerRow | null> {
+    const [row] = await this.db.transaction(() =>
+      this.db.prepared<{
+        id: string;
+        email: string;
+        email_verified_at: Date | null;
+        display_name: string;
+        created_at: Date;
+        organizations: { id: string; name: string; created_at: string; role: OrgRole }[];
+      }>(
+        `SELECT u.id, u.email, u.email_verified_at, u.display_name, u.created_at,
+           coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'created_at', o.created_at,
+                                                       'role', m.role) ORDER BY o.name, o.id)
+                     FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
+                     WHERE m.user_id = u.id), '[]') AS organizations
+         FROM users u WHERE u.id = $1`,
+        [userId],
+      ),
+    );
+    if (!row) return null;
+    const user = Object.assign(new UserEntity(), {
+      id: row.id,
+      email: row.email,
+      emailVerifiedAt: row.email_verified_at,
+      displayName: row.display_name,
+      createdAt: row.created_at,
+    });
+    const organizations = row.organizations.map((o) => ({
+      org: Object.assign(new OrganizationEntity(), { id: o.id, name: o.name, createdAt: new Date(o.created_at) }),
+      role: o.role,
+    }));
+    return { user, organizations };
   }
 
   private async createVerification(userId: string, token: string): Promise<void> {

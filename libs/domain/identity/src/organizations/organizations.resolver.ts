@@ -34,7 +34,10 @@ export class OrganizationsResolver {
   }
 
   @Query(() => Organization, { description: 'An organization the viewer belongs to (NOT_FOUND otherwise).' })
-  async organization(@CurrentViewer() viewer: Viewer, @Args('id', { type: () => ID }) id: string): Promise<Organization> {
+  async organization(
+    @CurrentViewer() viewer: Viewer,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Organization> {
     const { org, role } = await this.organizations.authorize(viewer, id, 'org.read');
     return Organization.from(org, role);
   }
@@ -86,7 +89,8 @@ export class UserOrganizationsResolver {
   })
   async organizations(@Parent() user: User, @CurrentViewer() viewer: Viewer): Promise<Organization[]> {
     if (parseGlobalId(user.id)?.id !== viewer.userId) return [];
-    return (await this.service.ofViewer(viewer)).map(({ org, role }) => Organization.from(org, role));
+    const memberships = user.organizationsOfViewer ?? (await this.service.ofViewer(viewer));
+    return memberships.map(({ org, role }) => Organization.from(org, role));
   }
 }
 
