@@ -70,6 +70,9 @@ describe('GraphQL query limits', () => {
     expect(costly.status).toBe(400);
     expect(costly.errors![0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(costly.errors![0]!.message).toMatch(/costs \d+, over the limit of 1000/);
+    // The cost is remembered per document and numeric variables: the same text asked again answers the same.
+    expect((await feed(10)).errors).toBeUndefined();
+    expect((await feed(50)).status).toBe(400);
   });
 
   it('a mutation refused for its cost writes nothing', async () => {

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -134,7 +135,12 @@ function graphqlModule(config: AppConfig): DynamicModule {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
-    plugins: limits.plugins,
+    // Apollo's cache-control plugin (HTTP caching hints, unused here: answers are per viewer) wraps every field
+    // resolver to read hints: per field, on every request.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled() as unknown as (typeof limits.plugins)[number],
+      ...limits.plugins,
+    ],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     context: createGraphQLContext,

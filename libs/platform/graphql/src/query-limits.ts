@@ -1,7 +1,14 @@
 // The ESM declarations, as @nestjs/apollo (ESM) sees them: the CommonJS ones are a distinct type to TypeScript.
 import type { ApolloServerPlugin } from '@apollo/server' with { 'resolution-mode': 'import' };
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { getNamedType, GraphQLError, isLeafType, type ValidationRule } from 'graphql';
+import {
+  getNamedType,
+  GraphQLError,
+  isLeafType,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 /**
@@ -24,6 +31,33 @@ const estimators: ComplexityEstimator[] = [
   simpleEstimator({ defaultComplexity: 1 }),
 ];
 
+/**
+ * The cost depends on the document and on its numeric and boolean variables only (`first`, `@include(if:)`):
+ * computed once per document (Apollo keeps one parsed document per query text) and such variables, not on
+ * every request; a cursor or a search text does not change it.
+ */
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS_PER_DOCUMENT = 100;
+
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number {
+  const key = JSON.stringify([
+    operationName ?? null,
+    Object.entries(variables).filter(([, v]) => v === null || typeof v === 'number' || typeof v === 'boolean'),
+  ]);
+  let known = costs.get(document);
+  const cached = known?.get(key);
+  if (cached !== undefined) return cached;
+  const cost = getComplexity({ schema, query: document, operationName, variables, estimators });
+  if (!known) costs.set(document, (known = new Map()));
+  if (known.size < COSTS_PER_DOCUMENT) known.set(key, cost);
+  return cost;
+}
+
 /** Refuses a document whose cost is over the limit before anything runs (GRAPHQL_VALIDATION_FAILED, HTTP 400). */
 function queryCostPlugin(limit: number = QUERY_LIMITS.cost): ApolloServerPlugin {
   return {
@@ -32,13 +66,7 @@ function queryCostPlugin(limit: number = QUERY_LIMITS.cost): ApolloServerPlugin 
         async didResolveOperation({ request, document, schema }) {
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators,
-            });
+            cost = costOf(schema, document, request.operationName ?? undefined, request.variables ?? {});
           } catch {
             return; // variables that do not fit: execution reports them with its own, clearer error
           }
