@@ -1,8 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Node } from '@ruche/graphql';
 import { toGlobalId } from '@ruche/kernel';
-import type { OrgRole } from '@ruche/policy';
-import type { OrganizationEntity } from '../organizations/organization.entities';
+import type { OrganizationWithRole } from '../organizations/memberships';
 import type { UserEntity } from './account.entities';
 
 @ObjectType({ implements: () => [Node], description: 'A person. E-mail is shown only to the person themself.' })
@@ -17,7 +16,7 @@ export class User {
   /** Internal: the uuid, for field resolvers. */
   userId!: string;
   /** Internal: the viewer's organizations and roles, read with the user by `me` (else asked by the field). */
-  organizationsOfViewer?: { org: OrganizationEntity; role: OrgRole }[];
+  organizationsOfViewer?: OrganizationWithRole[];
 
   static from(row: UserEntity, viewerId: string | null): User {
     const self = row.id === viewerId;

@@ -3,7 +3,6 @@ import { AuditTrail } from '@ruche/audit';
 import { AppConfig } from '@ruche/config';
 import { Db } from '@ruche/database';
 import { Mailer } from '@ruche/mail';
-import type { OrgRole } from '@ruche/policy';
 import {
   Clock,
   conflict,
@@ -14,8 +13,12 @@ import {
   normalizeEmail,
   unauthenticated,
 } from '@ruche/kernel';
-import { Memberships } from '../organizations/memberships';
-import { OrganizationEntity } from '../organizations/organization.entities';
+import {
+  Memberships,
+  ORGANIZATIONS_OF_USER_JSON,
+  organizationsWithRole,
+  type OrganizationWithRole,
+} from '../organizations/memberships';
 import { EmailVerificationEntity, UserEntity } from './account.entities';
 import type { SignInInput, SignUpInput } from './account.inputs';
 import { PasswordHasher } from './password-hasher';
@@ -31,7 +34,7 @@ export interface SignedIn extends IssuedSession {
 /** The signed-in user with their organizations and role in each. */
 export interface ViewerRow {
   user: UserEntity;
-  organizations: { org: OrganizationEntity; role: OrgRole }[];
+  organizations: OrganizationWithRole[];
 }
 
 @Injectable()
@@ -176,13 +179,10 @@ export class AccountsService {
         email_verified_at: Date | null;
         display_name: string;
         created_at: Date;
-        organizations: { id: string; name: string; created_at: string; role: OrgRole }[];
+        organizations: Parameters<typeof organizationsWithRole>[0];
       }>(
         `SELECT u.id, u.email, u.email_verified_at, u.display_name, u.created_at,
-           coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'created_at', o.created_at,
-                                                       'role', m.role) ORDER BY o.name, o.id)
-                     FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
-                     WHERE m.user_id = u.id), '[]') AS organizations
+                ${ORGANIZATIONS_OF_USER_JSON} AS organizations
          FROM users u WHERE u.id = $1`,
         [userId],
       ),
@@ -195,11 +195,7 @@ export class AccountsService {
       displayName: row.display_name,
       createdAt: row.created_at,
     });
-    const organizations = row.organizations.map((o) => ({
-      org: Object.assign(new OrganizationEntity(), { id: o.id, name: o.name, createdAt: new Date(o.created_at) }),
-      role: o.role,
-    }));
-    return { user, organizations };
+    return { user, organizations: organizationsWithRole(row.organizations) };
   }
 
   private async createVerification(userId: string, token: string): Promise<void> {

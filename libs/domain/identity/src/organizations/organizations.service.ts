@@ -24,7 +24,12 @@ import type {
   CreateOrganizationInput,
   SetOrganizationRoleInput,
 } from './organization.inputs';
-import { Memberships } from './memberships';
+import {
+  Memberships,
+  ORGANIZATIONS_OF_USER_JSON,
+  organizationsWithRole,
+  type OrganizationWithRole,
+} from './memberships';
 
 /** Consumer mailbox providers: nobody may claim them as a company domain. */
 const PUBLIC_MAIL_DOMAINS = new Set([
@@ -133,20 +138,14 @@ export class OrganizationsService {
   }
 
   /** The organizations the viewer is a member of, with their role in each, by name. */
-  async ofViewer(viewer: Viewer): Promise<{ org: OrganizationEntity; role: OrgRole }[]> {
-    // One query on every page load (the web app's viewer): no second read of the organizations.
-    const rows: { id: string; name: string; created_at: Date; role: OrgRole }[] = await this.db.transaction(() =>
-      this.db.manager.query(
-        `SELECT o.id, o.name, o.created_at, m.role
-         FROM organization_memberships m JOIN organizations o ON o.id = m.organization_id
-         WHERE m.user_id = $1 ORDER BY o.name, o.id`,
+  async ofViewer(viewer: Viewer): Promise<OrganizationWithRole[]> {
+    const [row] = await this.db.transaction(() =>
+      this.db.prepared<{ organizations: Parameters<typeof organizationsWithRole>[0] }>(
+        `SELECT ${ORGANIZATIONS_OF_USER_JSON} AS organizations`,
         [viewer.userId],
       ),
     );
-    return rows.map((r) => ({
-      org: Object.assign(new OrganizationEntity(), { id: r.id, name: r.name, createdAt: r.created_at }),
-      role: r.role,
-    }));
+    return organizationsWithRole(row.organizations);
   }
 
   async emailDomains(organizationId: string): Promise<string[]> {
