@@ -15,6 +15,7 @@ import { ActForSession1764731000000 } from './1764731000000-ActForSession';
 import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempotencyKeys';
 import { SequenceEventsAtRelay1764750000000 } from './1764750000000-SequenceEventsAtRelay';
 import { CheaperCounters1764760000000 } from './1764760000000-CheaperCounters';
+import { WakeRelayAfterCommit1764770000000 } from './1764770000000-WakeRelayAfterCommit';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CreateIdempotencyKeys1764740000000,
   SequenceEventsAtRelay1764750000000,
   CheaperCounters1764760000000,
+  WakeRelayAfterCommit1764770000000,
 ];

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { OutboxWakeup } from '@ruche/database';
 import { createTestApp, type TestApp } from './support/test-app';
 import type { Person } from './support/identity';
 import { createOrganization, createSpace, customerOf, employeeOf, type Organization } from './support/spaces';
@@ -173,6 +174,29 @@ describe('realtime gateway (/rt)', () => {
     secondTab.disconnect();
     await until(() => presence.some((e) => e.offline.includes(org.owner.id)), 3000);
     observer.disconnect();
+  });
+
+  it('wakes the relay when a transaction that wrote events commits, not after one that read or rolled back', async () => {
+    const committed = jest.spyOn(t.app.get(OutboxWakeup), 'committed');
+    try {
+      const socket = await connect(employee.accessToken);
+      const got = record(socket);
+      expect((await ask(socket, 'subscribe', { spaceId: internal })).ok).toBe(true);
+      committed.mockClear();
+      await t.gql(`{ me { id } }`, {}, employee.accessToken);
+      const refused = await t.gql(
+        CREATE_POST,
+        { input: { spaceId: internal, title: '', body: 'x' } },
+        employee.accessToken,
+      );
+      expect(refused.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(committed).not.toHaveBeenCalled();
+      const postId = await post(employee, internal, 'Wakes the relay');
+      expect(committed).toHaveBeenCalledTimes(1);
+      await until(() => got.some((e) => e.type === 'post:created' && e.payload.postId === postId));
+    } finally {
+      committed.mockRestore();
+    }
   });
 
   it('1,000 rapid writes in one space: every client receives every event once, in seq order', async () => {

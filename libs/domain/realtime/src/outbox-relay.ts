@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@ruche/config';
-import { Db } from '@ruche/database';
+import { Db, OutboxWakeup } from '@ruche/database';
 import { toGlobalId } from '@ruche/kernel';
 import type { Server } from 'socket.io';
 
@@ -58,8 +58,9 @@ const POLL_MS = 1000;
 
 /**
  * Publishes the outbox, in order, to socket.io rooms. One relay at a time in the whole deployment (an advisory
- * lock held by its listening connection; a standby takes over when that connection dies). Woken by
- * LISTEN/NOTIFY, with polling as a fallback, so a lost notification or a PostgreSQL restart only delays.
+ * lock held by its listening connection; a standby takes over when that connection dies). Woken after each
+ * commit that wrote events (`OutboxWakeup`: directly in this process, by NOTIFY from others), with polling as
+ * a fallback, so a lost notification, a PostgreSQL restart or a write made outside the application only delays.
  * An event is marked dispatched after it was emitted: a crash in between re-emits it (clients dedupe by seq),
  * never loses it.
  */
@@ -77,6 +78,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly db: Db,
     private readonly config: AppConfig,
+    private readonly wakeup: OutboxWakeup,
   ) {}
 
   /** The gateway hands over its server once socket.io is up. */
@@ -87,6 +89,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (!this.config.realtime.relay) return;
+    // Commits in this process wake the leader directly; other nodes' commits arrive as a NOTIFY.
+    this.wakeup.handleLocally(() => {
+      if (!this.leader || !this.server || this.stopped) return false;
+      this.wake();
+      return true;
+    });
     this.timer = setInterval(() => this.tick(), POLL_MS);
     this.timer.unref();
     this.tick();
@@ -169,9 +177,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const server = this.server!;
     const message = toRealtimeEvent(event);
     server.to(event.stream).emit(event.type, message);
+    // This process's sockets first, synchronously: the adapter applies a cluster-wide leave locally only once
+    // it has told the other nodes, and the next event (maybe the space's next post) is emitted before that.
     if (event.type === 'membership:revoked' && event.space_id) {
-      server.in(event.stream).socketsLeave(`space:${event.space_id}`);
+      for (const to of [server.local, server]) to.in(event.stream).socketsLeave(`space:${event.space_id}`);
     }
-    if (event.type === 'session:revoked') server.in(event.stream).disconnectSockets(true);
+    if (event.type === 'session:revoked') {
+      for (const to of [server.local, server]) to.in(event.stream).disconnectSockets(true);
+    }
   }
 }

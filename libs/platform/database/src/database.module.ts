@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { OutboxWakeup, outboxWakeupOf } from './outbox-wakeup';
 import { RucheTransactionAdapter } from './transaction-adapter';
 
 const DATA_SOURCE_OPTIONS = Symbol('DATA_SOURCE_OPTIONS');
@@ -13,7 +14,7 @@ class DataSourceCloser implements OnApplicationShutdown {
   }
 }
 
-/** Provides the initialized TypeORM DataSource. */
+/** Provides the initialized TypeORM DataSource, and the outbox relay's wakeup on it. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -27,9 +28,10 @@ export class DatabaseModule {
           inject: [DATA_SOURCE_OPTIONS],
           useFactory: (opts: DataSourceOptions) => new DataSource(opts).initialize(),
         },
+        { provide: OutboxWakeup, inject: [DataSource], useFactory: outboxWakeupOf },
         DataSourceCloser,
       ],
-      exports: [DataSource],
+      exports: [DataSource, OutboxWakeup],
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { TransactionalAdapter } from '@nestjs-cls/transactional';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { outboxWakeupOf } from './outbox-wakeup';
 
 export interface TransactionOptions {
   /**
@@ -19,12 +20,16 @@ export interface TransactionOptions {
 /** After the deadline, how long PostgreSQL gets to cancel the statement itself before the connection is dropped. */
 const DEADLINE_GRACE_MS = 250;
 
+/** The commit, and whether the transaction wrote outbox events (the mark `ruche_outbox_emit` leaves). */
+const COMMIT = `SELECT current_setting('ruche.outbox_emitted', true) = 'on' AS emitted; COMMIT`;
+
 /** TypeORM's own bookkeeping, so its saves inside the transaction do not open (and commit) one of their own. */
 type Runner = QueryRunner & { transactionDepth: number; isTransactionActive: boolean };
 
 /**
  * Transactions for nestjs-cls on TypeORM's pool, opened with one round trip: `BEGIN; <opening>` (TypeORM's
- * own adapter sends START TRANSACTION, then the acting user, then the session check: three). A query
+ * own adapter sends START TRANSACTION, then the acting user, then the session check: three), and committed
+ * with one that also tells whether the relay has events to publish (`OutboxWakeup`). A query
  * after the transaction ended (a branch of a failed Promise.all still running) fails on its own instead of
  * reaching the next request's connection.
  */
@@ -66,7 +71,11 @@ export class RucheTransactionAdapter implements TransactionalAdapter<DataSource,
           await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
           throw error;
         }
-        await client.query('COMMIT');
+        const [mark] = (await client.query(COMMIT).catch(async (error: unknown) => {
+          await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+          throw error;
+        })) as unknown as [QueryResult<{ emitted: boolean }>, QueryResult];
+        if (mark.rows[0].emitted) outboxWakeupOf(dataSource).committed();
         return result;
       } catch (error) {
         // A connection that failed mid-transaction (terminated, timed out) is not given back to the pool.
