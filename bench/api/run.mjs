@@ -28,8 +28,12 @@ const { values: args } = parseArgs({
     'open-seconds': { type: 'string', default: '6' },
     rate: { type: 'string', default: '300' },
     connections: { type: 'string', default: '50' },
-    // A subset of the phases while working on one of them: feed,open,depth,me,writes (the report shows those).
-    only: { type: 'string', default: 'feed,open,depth,me,writes' },
+    // A subset of the phases while working on one of them: feed,open,depth,growth,me,writes (the report shows
+    // those).
+    only: { type: 'string', default: 'feed,open,depth,growth,me,writes' },
+    // The 10M-post fixture for the growth phase (else the ruche_load_10m database of the fixture's server):
+    // npm run seed:load -- --events 1000000 --posts 10000000 --comments 1000000 --reactions 3000000
+    'database-url-10m': { type: 'string' },
   },
 });
 const PHASES = new Set(args.only.split(','));
@@ -279,9 +283,12 @@ const postgresCpu = () => {
 };
 
 /** One load run under the CPU lock; with the server's and PostgreSQL's CPU per request. */
-function load(target, work, { connections = CONNECTIONS, seconds = SECONDS, rate } = {}) {
+function load(target, work, { connections = CONNECTIONS, seconds = SECONDS, rate, as = token } = {}) {
   const file = join(tmp, 'work.json');
-  writeFileSync(file, JSON.stringify({ port: target.port, path: '/graphql', token, work, connections, seconds, rate }));
+  writeFileSync(
+    file,
+    JSON.stringify({ port: target.port, path: '/graphql', token: as, work, connections, seconds, rate }),
+  );
   return new Promise((ok, fail) => {
     const child = spawn('flock', [LOCK, process.execPath, join(ROOT, 'bench/api/load.cjs'), `@${file}`], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -339,19 +346,21 @@ function pgbench(script, seconds = SECONDS, clients = CONNECTIONS) {
 // the run
 
 await ensureFixture();
-const { managerId, spaceId, spaceName } = await withClient(DB_URL, async (c) => {
-  const [m] = (await c.query('SELECT id FROM users WHERE email = $1', [MANAGER])).rows;
-  // The space feed: the manager's space with the most pinned posts (two lanes), then the most posts.
-  const [s] = (
-    await c.query(
-      `SELECT s.id, s.name FROM spaces s JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = $1
-       ORDER BY (SELECT count(*) FROM posts p WHERE p.space_id = s.id AND p.pinned_at IS NOT NULL) DESC,
-                (SELECT count(*) FROM posts p WHERE p.space_id = s.id) DESC, s.name LIMIT 1`,
-      [m.id],
-    )
-  ).rows;
-  return { managerId: m.id, spaceId: s.id, spaceName: s.name };
-});
+/** The manager, and the space feed's space: theirs with the most pinned posts (two lanes), then the most posts. */
+const managerAndSpace = (url) =>
+  withClient(url, async (c) => {
+    const [m] = (await c.query('SELECT id FROM users WHERE email = $1', [MANAGER])).rows;
+    const [s] = (
+      await c.query(
+        `SELECT s.id, s.name FROM spaces s JOIN space_memberships sm ON sm.space_id = s.id AND sm.user_id = $1
+         ORDER BY (SELECT count(*) FROM posts p WHERE p.space_id = s.id AND p.pinned_at IS NOT NULL) DESC,
+                  (SELECT count(*) FROM posts p WHERE p.space_id = s.id) DESC, s.name LIMIT 1`,
+        [m.id],
+      )
+    ).rows;
+    return { managerId: m.id, spaceId: s.id, spaceName: s.name };
+  });
+const { managerId, spaceId, spaceName } = await managerAndSpace(DB_URL);
 const helpers = await withClient(DB_URL, (c) => helperTables(c, managerId));
 const gid = (type, id) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 const postIds = helpers.posts.map((id) => gid('Post', id));
@@ -546,6 +555,56 @@ if (PHASES.has('depth')) {
     );
   }
 }
+// Growth: the same pages on a fixture ten times larger, one connection, interleaved with the 1M one.
+const DB_URL_10M =
+  args['database-url-10m'] ??
+  (() => {
+    const u = new URL(DB_URL);
+    u.pathname = '/ruche_load_10m';
+    return u.toString();
+  })();
+let growthNote = 'not measured: no 10M fixture (--database-url-10m, or the ruche_load_10m database)';
+if (PHASES.has('growth')) {
+  const posts10m = await withClient(DB_URL_10M, async (c) => {
+    const present = await c.query(`SELECT to_regclass('posts') IS NOT NULL AS ok`);
+    return present.rows[0].ok ? (await c.query('SELECT count(*)::int AS n FROM posts')).rows[0].n : 0;
+  }).catch(() => 0);
+  if (posts10m < 10_000_000) log(`growth: ${growthNote}`);
+  else {
+    growthNote = `${int(posts10m)} posts`;
+    execFileSync(process.execPath, ['dist/apps/api/src/migrate.js'], {
+      cwd: ROOT,
+      env: { ...fixtureEnv, DATABASE_URL: DB_URL_10M },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const big = await startRuche({ DATABASE_URL: DB_URL_10M, REALTIME_RELAY: 'false' });
+    const bigToken = (
+      await data(big.port, 'mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }', {
+        i: { email: MANAGER, password: PASSWORD },
+      })
+    ).signIn.accessToken;
+    const bigSpace = gid('Space', (await managerAndSpace(DB_URL_10M)).spaceId);
+    const bigWork = {
+      home: work.home,
+      space: fixed(FEED, { order: feeds.space.order, first: 20, spaceId: bigSpace }),
+    };
+    for (const [t, as] of [
+      [big, bigToken],
+      [ruche, token],
+    ])
+      await load(t, t === big ? bigWork.home : work.home, { seconds: 2, connections: 1, as });
+    for (const feed of ['home', 'space']) {
+      results[`${feed} growth`] = await pairs(
+        `${feed} feed page 1, 1 connection, 10M vs 1M posts`,
+        '10M',
+        '1M',
+        () => load(big, bigWork[feed], { connections: 1, seconds: 3, as: bigToken }),
+        () => load(ruche, work[feed], { connections: 1, seconds: 3 }),
+      );
+    }
+    await big.stop();
+  }
+}
 if (PHASES.has('me')) {
   results.me = await pairs(
     'me',
@@ -667,6 +726,14 @@ for (const feed of ['home', 'space']) {
     `${f1(med(d, 'b', 'p50'))} ms`,
     ratios(d, (r) => r.a.p50 / r.b.p50),
   );
+  const g = results[`${feed} growth`];
+  row(
+    `${feed} feed, 1 connection: page 1 p50 on 10M posts (1M)`,
+    g,
+    `${f1(med(g, 'a', 'p50'))} ms`,
+    `${f1(med(g, 'b', 'p50'))} ms`,
+    ratios(g, (r) => r.a.p50 / r.b.p50),
+  );
 }
 const m = results.me;
 row(
@@ -734,7 +801,10 @@ for (const feed of ['home', 'space']) {
   const d = ratios(results[`${feed} depth`], (x) => x.a.p50 / x.b.p50);
   if (had(`${feed} depth`)) goal(`${feed} feed page 50 p50 ≤ 1.5 × page 1`, f2(d), d <= 1.5);
 }
-goal('feed p50 on 10M posts ≤ 1.5 × 1M', 'not measured (no 10M fixture)', false);
+if (had('home growth', 'space growth')) {
+  const [h, sp] = ['home', 'space'].map((f) => ratios(results[`${f} growth`], (x) => x.a.p50 / x.b.p50));
+  goal('feed p50 on 10M posts ≤ 1.5 × 1M', `home ${f2(h)}, space ${f2(sp)} (${growthNote})`, h <= 1.5 && sp <= 1.5);
+} else if (PHASES.has('growth')) goal('feed p50 on 10M posts ≤ 1.5 × 1M', growthNote, false);
 const meRatio = ratios(results.me);
 if (had('me')) goal('me ≥ 10 % of the bare JWT endpoint (aim 20 %)', `${(meRatio * 100).toFixed(1)} %`, meRatio >= 0.1);
 for (const [name, label] of [
