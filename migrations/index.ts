@@ -16,6 +16,7 @@ import { CreateIdempotencyKeys1764740000000 } from './1764740000000-CreateIdempo
 import { SequenceEventsAtRelay1764750000000 } from './1764750000000-SequenceEventsAtRelay';
 import { CheaperCounters1764760000000 } from './1764760000000-CheaperCounters';
 import { WakeRelayAfterCommit1764770000000 } from './1764770000000-WakeRelayAfterCommit';
+import { NotificationGroups1764780000000 } from './1764780000000-NotificationGroups';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   SequenceEventsAtRelay1764750000000,
   CheaperCounters1764760000000,
   WakeRelayAfterCommit1764770000000,
+  NotificationGroups1764780000000,
 ];

@@ -276,6 +276,56 @@ describe('notifications', () => {
     await t.gql(COMMENT, { input: { postId: post, body: 'four' } }, b.accessToken);
     expect((await t.gql(NOTIFICATIONS, {}, author.accessToken)).data!.notifications.unreadCount).toBe(0);
   });
+
+  it('pages through groups newest first, and keeps each group right when one is read or removed', async () => {
+    const org = await createOrganization(t);
+    const space = (await createSpace(t, org.owner, org, { kind: 'INTERNAL' })).id;
+    const author = await employeeOf(t, org, 'Page Author');
+    const [a, b] = [await employeeOf(t, org, 'Dee'), await employeeOf(t, org, 'Eve')];
+    const COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`;
+    const posts: string[] = [];
+    for (const title of ['First', 'Second', 'Third']) {
+      const id = (await t.gql(CREATE_POST, { input: { spaceId: space, title, body: 'x' } }, author.accessToken)).data!
+        .createPost.post.id;
+      posts.push(id);
+      await t.gql(COMMENT, { input: { postId: id, body: `${title} by Dee` } }, a.accessToken);
+      await t.gql(COMMENT, { input: { postId: id, body: `${title} by Eve` } }, b.accessToken);
+    }
+    const PAGE = `query($after: String) { notifications(first: 2, after: $after) {
+      edges { node { postId count unreadCount actorNames } } pageInfo { hasNextPage endCursor } } }`;
+    const first = (await t.gql(PAGE, {}, author.accessToken)).data!.notifications;
+    const second = (await t.gql(PAGE, { after: first.pageInfo.endCursor }, author.accessToken)).data!.notifications;
+    expect([...first.edges, ...second.edges].map((e: any) => e.node.postId)).toEqual([...posts].reverse());
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect(first.edges[0].node).toEqual({ postId: posts[2], count: 2, unreadCount: 2, actorNames: ['Eve', 'Dee'] });
+
+    // Read one thread; remove Eve's comment notification of another (as a deleted comment would).
+    await t.gql(
+      `mutation($p: ID!) { markNotificationsRead(input: { postId: $p }) { unreadCount } }`,
+      { p: posts[2] },
+      author.accessToken,
+    );
+    await t.sql.query(
+      `DELETE FROM notifications n USING users u WHERE u.id = n.actor_id AND u.display_name = 'Eve'
+       AND n.post_id = (SELECT id FROM posts WHERE title = 'First' AND space_id = n.space_id)`,
+    );
+    const after = (await t.gql(NOTIFICATIONS, {}, author.accessToken)).data!.notifications;
+    const byPost = new Map(after.edges.map((e: any) => [e.node.postId, e.node]));
+    expect(byPost.get(posts[2])).toMatchObject({ count: 2, unreadCount: 0 });
+    expect(byPost.get(posts[0])).toMatchObject({ count: 1, unreadCount: 1, actorNames: ['Dee'] });
+    expect(after.unreadCount).toBe(3);
+    // The groups are what grouping every notification gives.
+    const { rows: drift } = await t.sql.query(`
+      (SELECT recipient_id, post_id, kind, count, unread, latest_at FROM notification_groups
+       EXCEPT SELECT recipient_id, post_id, kind, count(*)::int, (count(*) FILTER (WHERE read_at IS NULL))::int,
+                     max(created_at) FROM notifications WHERE NOT digest_only GROUP BY 1, 2, 3)
+      UNION ALL
+      (SELECT recipient_id, post_id, kind, count(*)::int, (count(*) FILTER (WHERE read_at IS NULL))::int,
+              max(created_at) FROM notifications WHERE NOT digest_only GROUP BY 1, 2, 3
+       EXCEPT SELECT recipient_id, post_id, kind, count, unread, latest_at FROM notification_groups)`);
+    expect(drift).toEqual([]);
+  });
 });
 
 describe('the daily digest', () => {

@@ -147,20 +147,27 @@ export class Notifications {
         actor_names: (string | null)[];
         latest_data: Record<string, unknown>;
       }[] = await this.db.manager.query(
-        `SELECT n.post_id, n.kind, min(n.space_id::text)::uuid AS space_id, min(CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.title ELSE '[removed]' END) AS title, count(*)::int AS count,
-                count(*) FILTER (WHERE n.read_at IS NULL)::int AS unread, max(n.created_at) AS latest_at,
-                ${cursorTimestampSql('max(n.created_at)')} AS position, n.post_id || ':' || n.kind AS group_key,
-                (array_agg(u.display_name ORDER BY n.created_at DESC))[1:3] AS actor_names,
-                (array_agg(n.data ORDER BY n.created_at DESC))[1] AS latest_data
-         FROM notifications n
-         JOIN posts p ON p.id = n.post_id
-         LEFT JOIN users u ON u.id = n.actor_id
-         WHERE n.recipient_id = $1 AND NOT n.digest_only
-         GROUP BY n.post_id, n.kind
-         HAVING $2::timestamptz IS NULL OR (max(n.created_at), n.post_id || ':' || n.kind) < ($2::timestamptz, $3::text)
-         ORDER BY max(n.created_at) DESC, group_key DESC
-         LIMIT $4`,
-        [viewerId, after?.[0] ?? null, after?.[1] ?? null, args.first + 1],
+        // One page of groups from notification_groups_latest_idx, then each group's three newest actors.
+        `SELECT g.post_id, g.kind, g.space_id, g.count, g.unread, g.latest_at,
+                CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.title ELSE '[removed]' END AS title,
+                ${cursorTimestampSql('g.latest_at')} AS position, g.group_key, latest.actor_names, latest.latest_data
+         FROM (SELECT g.*, g.post_id::text || ':' || g.kind AS group_key
+               FROM notification_groups g
+               WHERE g.recipient_id = $1 ${after ? `AND (g.latest_at, g.post_id::text || ':' || g.kind) < ($3::timestamptz, $4::text)` : ''}
+               ORDER BY g.latest_at DESC, g.post_id::text || ':' || g.kind DESC
+               LIMIT $2) g
+         -- Readable like its group (the same space), so the join after the page's limit drops nothing.
+         JOIN posts p ON p.id = g.post_id
+         CROSS JOIN LATERAL (
+           SELECT array_agg(u.display_name ORDER BY n.created_at DESC) AS actor_names,
+                  (array_agg(n.data ORDER BY n.created_at DESC))[1] AS latest_data
+           FROM (SELECT n.actor_id, n.data, n.created_at FROM notifications n
+                 WHERE n.recipient_id = g.recipient_id AND n.post_id = g.post_id AND n.kind = g.kind AND NOT n.digest_only
+                 ORDER BY n.created_at DESC LIMIT 3) n
+           LEFT JOIN users u ON u.id = n.actor_id) latest
+         ORDER BY g.latest_at DESC, g.group_key DESC`,
+        // The cursor's bound only when there is one, so it is the index walk's start.
+        after ? [viewerId, args.first + 1, after[0], after[1]] : [viewerId, args.first + 1],
       );
       const page = toConnection(
         rows,
